@@ -1,0 +1,67 @@
+# The one command runner. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL for the second test run; .ci/run starts one when none listens.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/atlas
+
+.PHONY: run setup install install-dev system-deps test test-sqlite test-postgres test-browser lint fmt typecheck messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+
+setup: install
+	$(BIN)/atlas setup
+
+run: setup
+	$(BIN)/atlas serve --host $(HOST) --port $(PORT)
+
+# Debian packages the tests need (Chromium for browser tests, gettext for the
+# catalogue checks, PostgreSQL when none is running). Installed only as root.
+system-deps:
+	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  missing=""; \
+	  for p in chromium gettext postgresql; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
+	else echo "not root: assuming chromium, gettext and postgresql are installed"; fi
+	@scripts/ensure_postgres.sh
+
+test: install-dev system-deps lint typecheck test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/pytest -p no:cacheprovider
+
+test-postgres:
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -p no:cacheprovider -m "not browser"
+
+lint:
+	$(BIN)/ruff check atlas tests benchmarks scripts
+	$(BIN)/ruff format --check atlas tests benchmarks scripts
+
+fmt:
+	$(BIN)/ruff format atlas tests benchmarks scripts
+	$(BIN)/ruff check --fix atlas tests benchmarks scripts
+
+typecheck:
+	$(BIN)/mypy atlas
+
+messages:
+	cd atlas && ../$(BIN)/django-admin makemessages --all --no-obsolete --no-location --ignore 'core/*' --settings atlas.settings --pythonpath ..
+	cd atlas && ../$(BIN)/django-admin compilemessages --settings atlas.settings --pythonpath ..
+
+bench: install-dev
+	$(BIN)/python benchmarks/search.py
+
+clean:
+	rm -rf $(VENV) var

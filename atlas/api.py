@@ -1,0 +1,22 @@
+"""The JSON API: one NinjaAPI, one router per app, OpenAPI at /api/openapi.json."""
+
+from ninja import NinjaAPI
+
+from atlas.places.api import router as places_router
+from atlas.practices.api import router as practices_router
+from atlas.pages.api import router as vocabulary_router
+
+api = NinjaAPI(
+    title="Access Atlas API",
+    version="1",
+    description=(
+        "Open data on access to basic services whatever a person's migration status: "
+        "the shared vocabulary, places and the good-practice library. "
+        "No endpoint returns data about individual people."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("/vocabulary", vocabulary_router)
+api.add_router("/places", places_router)
+api.add_router("/practices", practices_router)

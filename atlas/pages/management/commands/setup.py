@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from atlas.accounts.actions import ensure_role_groups
+from atlas.places.actions import load_regions_and_countries
+from atlas.practices.actions import import_starter_practices
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up or update an installation: migrate the database, create the cache table, "
+        "collect static files, and load regions, countries, roles and the starter practices. "
+        "Safe to run again: existing content is kept."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-static", action="store_true", help="skip collecting static files"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        verbosity = options["verbosity"]
+        call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
+        call_command("createcachetable", verbosity=max(0, verbosity - 1))
+        if not options["no_static"]:
+            call_command("collectstatic", interactive=False, verbosity=max(0, verbosity - 1))
+        places = load_regions_and_countries()
+        ensure_role_groups()
+        result = import_starter_practices()
+        self.stdout.write(
+            f"Ready: {places} places and {result.created} starter practices added."
+        )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlacesConfig(AppConfig):
+    name = "atlas.places"
+    verbose_name = "Places"

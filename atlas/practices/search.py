@@ -1,0 +1,270 @@
+"""Full-text and faceted search over published practices, on SQLite and PostgreSQL.
+
+One function, `search_practices`, serves the HTML page, the API and the
+benchmark. Text is folded in Python (atlas.core.text) before it is stored or
+queried, so "padron" finds "padrón" on both databases. The engine-specific
+part is only the text match:
+
+- SQLite: an FTS5 table (`practices_fts`) kept in step with
+  `practices_searchdocument` by triggers (migration 0002), ranked by bm25.
+- PostgreSQL: a stored tsvector column with a GIN index (migration 0002),
+  ranked by ts_rank_cd.
+
+Facet counts come from `practices_facet`, one row per (practice, facet, value),
+written when a practice is indexed.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from atlas.core.text import fold, query_terms
+from atlas.core.vocabulary import default_vocabulary
+from atlas.places.models import Place
+from atlas.practices.models import Facet, Practice, SearchDocument
+
+FACETS: tuple[str, ...] = (
+    "service",
+    "group",
+    "barrier",
+    "measure",
+    "country",
+    "region",
+    "actor",
+    "evidence",
+    "decade",
+)
+SORTS = ("relevance", "newest", "oldest", "title")
+MAX_PAGE_SIZE = 100
+# Deep pages cost a sort over every hit and help no reader.
+MAX_OFFSET = 10_000
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    ids: list[int]
+    facets: dict[str, dict[str, int]]
+    terms: list[str]
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+def search_practices(
+    *,
+    query: str = "",
+    filters: Mapping[str, Sequence[str]] | None = None,
+    sort: str = "relevance",
+    offset: int = 0,
+    limit: int = 20,
+    with_facets: bool = True,
+) -> SearchResult:
+    """Published practices matching every query word and every filter (AND).
+
+    `filters` maps a facet name to the values required; several values of one
+    facet must all hold too. Returns one page of ids in order, the total, and
+    the count of each facet value among all matches.
+    """
+    terms = query_terms(query)
+    clean = {
+        name: [v for v in dict.fromkeys(values) if v]
+        for name, values in (filters or {}).items()
+        if name in FACETS
+    }
+    clean = {name: values for name, values in clean.items() if values}
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    offset = max(0, min(offset, MAX_OFFSET))
+    if sort not in SORTS:
+        sort = "relevance"
+    if sort == "relevance" and not terms:
+        sort = "newest"
+
+    hits_sql, params = matching_sql(terms, clean)
+    order = {
+        "relevance": "h.rank, h.id",
+        "newest": "d.published_at DESC, h.id DESC",
+        "oldest": "d.published_at, h.id",
+        "title": "d.title, h.id",
+    }[sort]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({hits_sql}) h", params)  # noqa: S608
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT h.id FROM ({hits_sql}) h "  # noqa: S608
+            "JOIN practices_searchdocument d ON d.practice_id = h.id "
+            f"ORDER BY {order} LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        if with_facets and total:
+            cursor.execute(
+                "SELECT f.facet, f.value, COUNT(*) FROM practices_facet f "  # noqa: S608
+                f"WHERE f.practice_id IN (SELECT id FROM ({hits_sql}) h) "
+                "GROUP BY f.facet, f.value",
+                params,
+            )
+            for name, value, count in cursor.fetchall():
+                facets[name][value] = count
+    return SearchResult(total=total, ids=ids, facets=facets, terms=terms, filters=clean)
+
+
+def matching_sql(
+    terms: list[str], filters: Mapping[str, Sequence[str]]
+) -> tuple[str, list[object]]:
+    """SQL selecting (id, rank) of the matching practices, with its parameters."""
+    params: list[object] = []
+    if terms:
+        if connection.vendor == "postgresql":
+            # Each term is \w+ only (query_terms), so it is safe inside tsquery.
+            tsquery = " & ".join(f"{term}:*" for term in terms)
+            sql = (
+                "SELECT d.practice_id AS id, "
+                "-ts_rank_cd(d.vector, to_tsquery('simple', %s)) AS rank "
+                "FROM practices_searchdocument d "
+                "WHERE d.vector @@ to_tsquery('simple', %s)"
+            )
+            params += [tsquery, tsquery]
+        else:
+            match = " ".join(f'"{term}"*' for term in terms)
+            sql = (
+                "SELECT rowid AS id, bm25(practices_fts, 10.0, 1.0) AS rank "
+                "FROM practices_fts WHERE practices_fts MATCH %s"
+            )
+            params.append(match)
+    else:
+        sql = "SELECT d.practice_id AS id, 0 AS rank FROM practices_searchdocument d"
+    conditions = []
+    for name, values in filters.items():
+        for value in values:
+            conditions.append(
+                "m.id IN (SELECT practice_id FROM practices_facet WHERE facet = %s AND value = %s)"
+            )
+            params += [name, value]
+    if conditions:
+        sql = f"SELECT m.id, m.rank FROM ({sql}) m WHERE " + " AND ".join(conditions)  # noqa: S608
+    return sql, params
+
+
+def facet_values(practice: Practice) -> set[tuple[str, str]]:
+    """The (facet, value) pairs under which a practice is counted and filtered."""
+    vocabulary = default_vocabulary()
+    values: set[tuple[str, str]] = set()
+    for tag in practice.tag_set.all():
+        values.add((tag.kind, tag.slug))
+        if tag.kind == "service":
+            # A practice on primary care is also a practice on health.
+            values.add(("service", vocabulary.sector_of(tag.slug).slug))
+    for place in practice.places.all():
+        if place.country_code:
+            values.add(("country", place.country_code))
+        for code in place.region_codes():
+            values.add(("region", code))
+    for actor in practice.actors.all():
+        values.add(("actor", actor.actor_type))
+    values.add(("evidence", practice.evidence_level))
+    if practice.year_started:
+        values.add(("decade", str(practice.year_started // 10 * 10)))
+    return values
+
+
+def document_text(practice: Practice) -> tuple[str, str]:
+    """The folded title and body a practice is found by, in every language it has.
+
+    The body also carries the labels of its vocabulary terms and places in all
+    eight interface languages, so a search in Arabic for "الصحة" finds practices
+    tagged health.
+    """
+    vocabulary = default_vocabulary()
+    titles = [practice.title] + [t.title for t in practice.translations.all()]
+    body: list[str] = [practice.summary, practice.description, practice.year_note]
+    for translation in practice.translations.all():
+        body += [translation.summary, translation.description]
+    body += [actor.name for actor in practice.actors.all()]
+    for tag in practice.tag_set.all():
+        if vocabulary.has(tag.kind, tag.slug):
+            body += list(vocabulary.get(tag.kind, tag.slug).labels.values())
+    from atlas.core.languages import LANGUAGES
+
+    for place in practice.places.all():
+        body += sorted({place.label(language) for language in LANGUAGES})
+        if place.kind == Place.Kind.CITY and place.parent is not None:
+            body += sorted({place.parent.label(language) for language in LANGUAGES})
+    return fold(" ".join(titles)), fold("\n".join(part for part in body if part))
+
+
+@transaction.atomic
+def index_practice(practice: Practice) -> None:
+    """Bring a practice's search document and facets in line with its status."""
+    Facet.objects.filter(practice=practice).delete()
+    if practice.status != Practice.Status.PUBLISHED:
+        SearchDocument.objects.filter(practice=practice).delete()
+        return
+    title, body = document_text(practice)
+    SearchDocument.objects.update_or_create(
+        practice=practice,
+        defaults={"title": title, "body": body, "published_at": practice.published_at},
+    )
+    Facet.objects.bulk_create(
+        Facet(practice=practice, facet=name, value=value)
+        for name, value in sorted(facet_values(practice))
+    )
+
+
+def reindex_all(practices: Iterable[Practice] | None = None) -> int:
+    """Rebuild the index for every practice (or those given); returns how many."""
+    count = 0
+    queryset = practices if practices is not None else Practice.objects.prefetch_related(
+        "tag_set", "places__parent", "actors", "translations"
+    )
+    for practice in queryset:
+        index_practice(practice)
+        count += 1
+    return count
+
+
+def similar_practices(practice: Practice, limit: int = 5) -> list[Practice]:
+    """Published practices most like this one, by shared vocabulary and title words."""
+    from atlas.core.similarity import similarity, term_weights, title_words
+
+    own = Facet.objects.filter(practice=practice, facet__in=("service", "group", "barrier", "measure"))
+    own_terms = {f"{f.facet}:{f.value}" for f in own}
+    if not own_terms:
+        return []
+    pairs = [(f.facet, f.value) for f in own]
+    condition = " OR ".join(["(facet = %s AND value = %s)"] * len(pairs))
+    params = [item for pair in pairs for item in pair]
+    with connection.cursor() as cursor:
+        # The candidates sharing most terms; scoring refines their order below.
+        cursor.execute(
+            f"SELECT practice_id FROM practices_facet WHERE ({condition}) "  # noqa: S608
+            "AND practice_id <> %s GROUP BY practice_id ORDER BY COUNT(*) DESC, practice_id "
+            "LIMIT 100",
+            [*params, practice.pk],
+        )
+        candidate_ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT facet, value, COUNT(*) FROM practices_facet WHERE ({condition}) "  # noqa: S608
+            "GROUP BY facet, value",
+            params,
+        )
+        frequency = {f"{facet}:{value}": count for facet, value, count in cursor.fetchall()}
+    weights = term_weights(frequency, SearchDocument.objects.count())
+    candidate_terms: dict[int, set[str]] = {pk: set() for pk in candidate_ids}
+    for facet in Facet.objects.filter(practice_id__in=candidate_ids, facet__in=("service", "group", "barrier", "measure")):
+        candidate_terms[facet.practice_id].add(f"{facet.facet}:{facet.value}")
+    titles = dict(
+        SearchDocument.objects.filter(practice_id__in=[*candidate_ids, practice.pk]).values_list(
+            "practice_id", "title"
+        )
+    )
+    own_title = title_words(titles.get(practice.pk, ""))
+    ranked = sorted(
+        candidate_ids,
+        key=lambda pk: (
+            -similarity(own_terms, candidate_terms[pk], weights, own_title, title_words(titles.get(pk, ""))),
+            pk,
+        ),
+    )[:limit]
+    found = Practice.objects.in_bulk(ranked)
+    return [found[pk] for pk in ranked if pk in found]
