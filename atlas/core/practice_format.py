@@ -78,9 +78,10 @@ class FieldError(ValueError):
 class RecordError(ValueError):
     """A record that cannot be read, with the line (or CSV row) where it stands."""
 
-    def __init__(self, line: int, field: str | None, message: str) -> None:
-        where = f"line {line}" + (f", field {field}" if field else "")
+    def __init__(self, line: int, field: str | None, message: str, unit: str = "line") -> None:
+        where = f"{unit} {line}" + (f", field {field}" if field else "")
         super().__init__(f"{where}: {message}")
+        self.unit = unit
         self.line = line
         self.field = field
         self.message = message
@@ -172,24 +173,24 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def read_csv(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, record) for each CSV row; structured cells are JSON.
+    """Yield (row number, record) for each CSV row; structured cells are JSON.
 
-    Line numbers count the header as line 1, as a spreadsheet does.
+    Rows are numbered as a spreadsheet shows them, the header being row 1
+    (a cell may hold line breaks, so this is not the line number).
     """
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     unknown = [name for name in header if name not in FIELDS]
     if unknown:
-        raise RecordError(1, unknown[0], "unknown column")
+        raise RecordError(1, unknown[0], "unknown column", unit="row")
     missing = sorted(REQUIRED - set(header))
     if missing:
-        raise RecordError(1, missing[0], "required column is missing")
-    for row in reader:
-        number = reader.line_num
+        raise RecordError(1, missing[0], "required column is missing", unit="row")
+    for number, row in enumerate(reader, start=2):
         if number > MAX_LINES:
-            raise RecordError(number, None, f"more than {MAX_LINES} lines")
+            raise RecordError(number, None, f"more than {MAX_LINES} rows", unit="row")
         if None in row:
-            raise RecordError(number, None, "more cells than columns")
+            raise RecordError(number, None, "more cells than columns", unit="row")
         record: dict[str, Any] = {}
         for name, cell in row.items():
             if cell is None or cell == "":
@@ -198,7 +199,9 @@ def read_csv(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
                 try:
                     record[name] = json.loads(cell)
                 except json.JSONDecodeError as error:
-                    raise RecordError(number, name, f"not valid JSON ({error.msg})") from None
+                    raise RecordError(
+                        number, name, f"not valid JSON ({error.msg})", unit="row"
+                    ) from None
             elif name in TAG_FIELDS:
                 record[name] = [s.strip() for s in cell.split(SLUG_SEPARATOR) if s.strip()]
             elif name in {"year_started", "year_ended"}:

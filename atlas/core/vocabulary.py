@@ -214,19 +214,15 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
     if not paths:
         raise VocabularyError("no vocabulary files (*.toml) found", file=directory)
 
-    version: str | None = None
-    version_file: Path | None = None
+    files = [(path, *_read_file(path)) for path in paths]
+    first_path, _, version, _ = files[0]
     terms: list[Term] = []
     defined_in: dict[tuple[str, str], Path] = {}
-    for path in paths:
-        kind, file_version, raw_terms = _read_file(path)
-        if version is None:
-            version, version_file = file_version, path
-        elif file_version != version:
-            assert version_file is not None
+    for path, kind, file_version, raw_terms in files:
+        if file_version != version:
             raise VocabularyError(
                 f"version {file_version!r} differs from version {version!r} "
-                f"in {version_file.name}; all files must share one version",
+                f"in {first_path.name}; all files must share one version",
                 file=path,
                 field="meta.version",
             )
@@ -252,7 +248,6 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
             field="meta.kind",
         )
     _check_parents(terms, defined_in)
-    assert version is not None
     return Vocabulary(version, terms)
 
 

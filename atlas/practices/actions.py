@@ -55,12 +55,12 @@ class ImportResult:
 
 
 def import_practices(
-    *, rows: Iterable[tuple[int, dict[str, Any]]], user: User | None = None
+    *, rows: Iterable[tuple[int, dict[str, Any]]], user: User | None = None, unit: str = "line"
 ) -> ImportResult:
     """Import raw records (from read_jsonl or read_csv) all-or-nothing.
 
     Every record is checked first; any error refuses the whole file with
-    ImportRefused listing each bad line and field. Records are matched to
+    ImportRefused listing each bad line (or CSV row: `unit`) and field. Records are matched to
     existing practices by slug and replace them.
     """
     vocabulary = default_vocabulary()
@@ -72,11 +72,13 @@ def import_practices(
             try:
                 record = parse_record(raw, vocabulary=vocabulary)
             except FieldError as error:
-                errors.append(RecordError(line, error.field, error.message))
+                errors.append(RecordError(line, error.field, error.message, unit))
             else:
                 if record.slug in seen:
                     errors.append(
-                        RecordError(line, "slug", f"repeats the slug of line {seen[record.slug]}")
+                        RecordError(
+                            line, "slug", f"repeats the slug of {unit} {seen[record.slug]}", unit
+                        )
                     )
                 seen[record.slug] = line
                 records.append((line, record))
@@ -85,7 +87,7 @@ def import_practices(
     except RecordError as error:
         errors.append(error)
     if not errors and not records:
-        errors.append(RecordError(1, None, "the file holds no records"))
+        errors.append(RecordError(1, None, "the file holds no records", unit))
     known = set(seen) | set(Practice.objects.values_list("slug", flat=True))
     for line, record in records:
         for index, replication in enumerate(record.replications):
@@ -95,6 +97,7 @@ def import_practices(
                         line,
                         f"replications[{index}].practice",
                         f"no practice has the slug {replication.practice!r}",
+                        unit,
                     )
                 )
     if errors:
@@ -106,7 +109,7 @@ def import_practices(
             try:
                 practice, is_new = save_record(record=record, user=user, verb=Event.Verb.IMPORTED)
             except PlaceError as error:
-                raise ImportRefused([RecordError(line, "places", str(error))]) from None
+                raise ImportRefused([RecordError(line, "places", str(error), unit)]) from None
             saved.append((practice, record))
             created += is_new
             updated += not is_new

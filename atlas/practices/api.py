@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from atlas.core.practice_format import FieldError, parse_record, write_csv, write_jsonl
@@ -222,6 +222,32 @@ def export_practices(request: HttpRequest, format: str = "jsonl") -> StreamingHt
     return response
 
 
+@router.post(
+    "/submissions",
+    response={201: SubmissionOut, 400: ErrorOut, 429: ErrorOut},
+    summary="Propose a practice for editorial review",
+)
+def submit_practice(request: HttpRequest, payload: SubmissionIn) -> Status[object]:
+    raw = payload.dict(exclude={"submitter_name", "submitter_contact"})
+    raw["places"] = [{k: v for k, v in p.items() if v is not None} for p in raw["places"]]
+    raw["slug"] = actions.submission_slug(payload.title)
+    raw["status"] = "submitted"
+    try:
+        record = parse_record(raw, vocabulary=default_vocabulary())
+        check_submission_rate(request)
+        actions.submit_practice(
+            record=record,
+            user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+            submitter_name=payload.submitter_name,
+            submitter_contact=payload.submitter_contact,
+        )
+    except FieldError as error:
+        return Status(400, ErrorOut(detail=error.message, field=error.field))
+    except SubmissionThrottled:
+        return Status(429, ErrorOut(detail="too many submissions; try again in an hour"))
+    return Status(201, SubmissionOut(status="submitted", message="Thank you: editors will review it."))
+
+
 @router.get("/{slug}", response={200: PracticeOut, 404: ErrorOut}, summary="One published practice")
 def get_practice(request: HttpRequest, slug: str) -> PracticeOut:
     practice = get_object_or_404(
@@ -260,29 +286,3 @@ def get_practice(request: HttpRequest, slug: str) -> PracticeOut:
         published_at=practice.published_at,
         similar=[p.slug for p in search.similar_practices(practice)],
     )
-
-
-@router.post(
-    "/submissions",
-    response={201: SubmissionOut, 400: ErrorOut, 429: ErrorOut},
-    summary="Propose a practice for editorial review",
-)
-def submit_practice(request: HttpRequest, payload: SubmissionIn) -> tuple[int, object]:
-    raw = payload.dict(exclude={"submitter_name", "submitter_contact"})
-    raw["places"] = [{k: v for k, v in p.items() if v is not None} for p in raw["places"]]
-    raw["slug"] = actions.submission_slug(payload.title)
-    raw["status"] = "submitted"
-    try:
-        record = parse_record(raw, vocabulary=default_vocabulary())
-        check_submission_rate(request)
-        actions.submit_practice(
-            record=record,
-            user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
-            submitter_name=payload.submitter_name,
-            submitter_contact=payload.submitter_contact,
-        )
-    except FieldError as error:
-        return 400, ErrorOut(detail=error.message, field=error.field)
-    except SubmissionThrottled:
-        return 429, ErrorOut(detail="too many submissions; try again in an hour")
-    return 201, SubmissionOut(status="submitted", message="Thank you: editors will review it.")

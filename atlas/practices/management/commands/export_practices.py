@@ -26,7 +26,7 @@ class Command(BaseCommand):
             practices = practices.published()
         records = (export_record(p) for p in practices)
         lines = write_csv(records) if options["format"] == "csv" else write_jsonl(records)
-        output: Path | None = options["output"]
+        output = Path(options["output"]) if options["output"] else None
         if output is None:
             for line in lines:
                 sys.stdout.write(line)

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: not UTF-8 text (byte {error.start})") from None
         rows = read_csv(text) if file_format == "csv" else read_jsonl(text.splitlines())
         try:
-            result = import_practices(rows=rows)
+            result = import_practices(rows=rows, unit="row" if file_format == "csv" else "line")
         except ImportRefused as refused:
             raise CommandError(f"{path}: {refused}") from None
         self.stdout.write(
