@@ -57,7 +57,7 @@ typecheck:
 	$(BIN)/mypy atlas
 
 messages:
-	cd atlas && ../$(BIN)/django-admin makemessages --all --no-obsolete --no-location --ignore 'core/*' --settings atlas.settings --pythonpath ..
+	cd atlas && ../$(BIN)/django-admin makemessages -l en -l es -l fr -l ar -l pt -l ru -l uk -l fa --no-obsolete --no-location --ignore 'core/*' --settings atlas.settings --pythonpath ..
 	cd atlas && ../$(BIN)/django-admin compilemessages --settings atlas.settings --pythonpath ..
 
 bench: install-dev

@@ -1,11 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from atlas.lib.headers import form_page
+
 app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        form_page(auth_views.LoginView.as_view(template_name="accounts/login.html")),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from atlas.core.practice_format import FieldError
+from atlas.lib.headers import form_page
 from atlas.practices import actions, search
 from atlas.practices.forms import SubmissionForm
 from atlas.practices.models import Practice
@@ -129,6 +130,7 @@ def tag_labels(practice: Practice, language: str) -> list[tuple[str, list[tuple[
     ]
 
 
+@form_page
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     language = translation.get_language() or "en"
