@@ -2,9 +2,9 @@
 
 from ninja import NinjaAPI
 
+from atlas.pages.api import router as vocabulary_router
 from atlas.places.api import router as places_router
 from atlas.practices.api import router as practices_router
-from atlas.pages.api import router as vocabulary_router
 
 api = NinjaAPI(
     title="Access Atlas API",

@@ -27,7 +27,10 @@ def test_core_never_imports_django() -> None:
     offenders = [
         str(path.relative_to(ROOT))
         for path in python_files(ATLAS / "core")
-        if any(m == "django" or m.startswith(("django.", "ninja", "atlas.lib")) for m in imported_modules(path))
+        if any(
+            m == "django" or m.startswith(("django.", "ninja", "atlas.lib"))
+            for m in imported_modules(path)
+        )
     ]
     assert offenders == []
 
@@ -45,7 +48,9 @@ def test_core_imports_nothing_from_the_django_apps() -> None:
 def test_no_schema_or_form_takes_all_fields() -> None:
     pattern = re.compile(r"fields\s*=\s*['\"]__all__['\"]|exclude\s*=\s*[\[(]")
     offenders = [
-        str(path.relative_to(ROOT)) for path in python_files(ATLAS) if pattern.search(path.read_text())
+        str(path.relative_to(ROOT))
+        for path in python_files(ATLAS)
+        if pattern.search(path.read_text())
     ]
     assert offenders == []
 
@@ -80,7 +85,13 @@ def test_there_is_no_utils_module() -> None:
 def test_views_and_commands_do_not_write_models_directly() -> None:
     # Writes go through actions.py; a view or command calling .save(), .create() or
     # .delete() on a model is logic in the wrong place.
-    pattern = re.compile(r"\.objects\.(create|bulk_create|update_or_create|get_or_create)\(|\.save\(|\.delete\(")
-    places = list(ATLAS.rglob("views.py")) + list(ATLAS.rglob("api.py")) + list(ATLAS.rglob("management/commands/*.py"))
+    pattern = re.compile(
+        r"\.objects\.(create|bulk_create|update_or_create|get_or_create)\(|\.save\(|\.delete\("
+    )
+    places = (
+        list(ATLAS.rglob("views.py"))
+        + list(ATLAS.rglob("api.py"))
+        + list(ATLAS.rglob("management/commands/*.py"))
+    )
     offenders = [str(p.relative_to(ROOT)) for p in places if pattern.search(p.read_text())]
     assert offenders == []

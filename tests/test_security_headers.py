@@ -18,7 +18,9 @@ def test_public_pages_send_the_security_headers(anonymous_visitor: Client, path:
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_form_pages_keep_the_referrer_on_the_site_so_csrf_checks_pass(anonymous_visitor: Client) -> None:
+def test_form_pages_keep_the_referrer_on_the_site_so_csrf_checks_pass(
+    anonymous_visitor: Client,
+) -> None:
     for path in ("/en/practices/submit/", "/en/accounts/login/", "/admin/login/"):
         assert anonymous_visitor.get(path)["Referrer-Policy"] == "same-origin", path
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -47,9 +46,8 @@ class ThrottledModelBackend(ModelBackend):
         username: str | None = None,
         password: str | None = None,
         **kwargs: Any,
-    ) -> AbstractBaseUser | None:
-        if username is None:
-            username = kwargs.get("username") or ""
+    ) -> Any:
+        username = username or ""
         if is_throttled(username):
             # Refuse without checking the password, so guessing gains nothing.
             raise PermissionDenied("too many failed sign-ins")

@@ -344,7 +344,7 @@ def object_value(item: Any, path: str, allowed: Iterable[str]) -> Mapping[str, A
 
 def parse_place(item: Any, path: str) -> PlaceRef:
     if not isinstance(item, dict):
-        raise FieldError(path, "must be an object such as {\"iso\": \"ES\"}")
+        raise FieldError(path, 'must be an object such as {"iso": "ES"}')
     try:
         return parse_place_ref(item)
     except PlaceError as error:

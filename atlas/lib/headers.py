@@ -8,16 +8,16 @@ therefore send `same-origin` instead: the referrer still never leaves the site.
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 FORM_REFERRER_POLICY = "same-origin"
 
 
-def form_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def form_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Mark a view whose page posts a form (see the module docstring)."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         response["Referrer-Policy"] = FORM_REFERRER_POLICY
         return response

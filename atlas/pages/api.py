@@ -19,7 +19,9 @@ class VocabularyOut(Schema):
     terms: list[TermOut]
 
 
-@router.get("", response=VocabularyOut, summary="The shared vocabulary, with labels in all languages")
+@router.get(
+    "", response=VocabularyOut, summary="The shared vocabulary, with labels in all languages"
+)
 def vocabulary(request, kind: str | None = None) -> VocabularyOut:  # type: ignore[no-untyped-def]
     vocab = default_vocabulary()
     kinds = [kind] if kind in KINDS else list(KINDS)

@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.utils import timezone
@@ -120,9 +120,7 @@ def import_practices(
     return ImportResult(created=created, updated=updated)
 
 
-def save_record(
-    *, record: PracticeRecord, user: User | None, verb: str
-) -> tuple[Practice, bool]:
+def save_record(*, record: PracticeRecord, user: User | None, verb: str) -> tuple[Practice, bool]:
     """Create or replace one practice and its parts from a checked record.
 
     Replications and the search index are left to the caller, which may
@@ -147,7 +145,12 @@ def save_record(
         practice.published_at = timezone.now()
     practice.save()
     if not is_new:
-        for related in (practice.tag_set, practice.actors, practice.outcomes, practice.translations):
+        for related in (
+            practice.tag_set,
+            practice.actors,
+            practice.outcomes,
+            practice.translations,
+        ):
             related.all().delete()
         practice.sources.all().delete()
     practice.places.set([resolve_place(ref) for ref in record.places])
@@ -339,7 +342,12 @@ def place_ref_dict(place: Place) -> dict[str, str]:
         subdivision = parent.code if parent and parent.kind == Place.Kind.SUBDIVISION else None
         ref = PlaceRef(kind="city", code=subdivision, country=place.country_code, city=place.name)
     else:
-        ref = PlaceRef(kind=str(place.kind), code=place.code, country=None, city=None)
+        kinds: dict[str, Literal["region", "country", "subdivision"]] = {
+            Place.Kind.REGION: "region",
+            Place.Kind.COUNTRY: "country",
+            Place.Kind.SUBDIVISION: "subdivision",
+        }
+        ref = PlaceRef(kind=kinds[place.kind], code=place.code, country=None, city=None)
     return place_to_dict(ref)
 
 

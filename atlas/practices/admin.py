@@ -70,7 +70,14 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "evidence_level", "year_started", "last_verified", "updated_at")
+    list_display = (
+        "title",
+        "status",
+        "evidence_level",
+        "year_started",
+        "last_verified",
+        "updated_at",
+    )
     list_filter = ("status", "evidence_level", "language")
     search_fields = ("title", "slug", "summary")
     date_hierarchy = "updated_at"
@@ -93,8 +100,10 @@ class PracticeAdmin(admin.ModelAdmin):
     )
     actions = ("publish_selected", "archive_selected")
 
-    def save_related(self, request: HttpRequest, form: object, formsets: object, change: bool) -> None:
-        super().save_related(request, form, formsets, change)  # type: ignore[arg-type]
+    def save_related(
+        self, request: HttpRequest, form: object, formsets: object, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
         actions.record_change(practice=form.instance, user=request.user)  # type: ignore[attr-defined, arg-type]
 
     @admin.action(description="Publish the selected practices", permissions=["publish"])

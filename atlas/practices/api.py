@@ -169,11 +169,7 @@ def place_out(place: object) -> PlaceOut:
 
 @router.get("", response=SearchOut, summary="Search published practices with facet counts")
 def list_practices(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
-    filters = {
-        name: getattr(params, name)
-        for name in search.FACETS
-        if getattr(params, name)
-    }
+    filters = {name: getattr(params, name) for name in search.FACETS if getattr(params, name)}
     result = search.search_practices(
         query=params.q,
         filters=filters,
@@ -237,7 +233,7 @@ def submit_practice(request: HttpRequest, payload: SubmissionIn) -> Status[objec
         check_submission_rate(request)
         actions.submit_practice(
             record=record,
-            user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+            user=request.user if request.user.is_authenticated else None,
             submitter_name=payload.submitter_name,
             submitter_contact=payload.submitter_contact,
         )
@@ -245,14 +241,14 @@ def submit_practice(request: HttpRequest, payload: SubmissionIn) -> Status[objec
         return Status(400, ErrorOut(detail=error.message, field=error.field))
     except SubmissionThrottled:
         return Status(429, ErrorOut(detail="too many submissions; try again in an hour"))
-    return Status(201, SubmissionOut(status="submitted", message="Thank you: editors will review it."))
+    return Status(
+        201, SubmissionOut(status="submitted", message="Thank you: editors will review it.")
+    )
 
 
 @router.get("/{slug}", response={200: PracticeOut, 404: ErrorOut}, summary="One published practice")
 def get_practice(request: HttpRequest, slug: str) -> PracticeOut:
-    practice = get_object_or_404(
-        actions.export_queryset().published(), slug=slug
-    )
+    practice = get_object_or_404(actions.export_queryset().published(), slug=slug)
     record = actions.export_record(practice)
     return PracticeOut(
         slug=practice.slug,

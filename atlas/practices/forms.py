@@ -21,7 +21,9 @@ def term_choices(kind: str, language: str) -> list[tuple[str, str]]:
 
 
 def country_choices(language: str) -> list[tuple[str, str]]:
-    countries = [(c.alpha2, catalogue.country_name(c.alpha2, language)) for c in catalogue.countries()]
+    countries = [
+        (c.alpha2, catalogue.country_name(c.alpha2, language)) for c in catalogue.countries()
+    ]
     return [("", "—"), *sorted(countries, key=lambda item: item[1])]
 
 
@@ -38,8 +40,12 @@ class SubmissionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
     )
     country = forms.ChoiceField(label=_("Country"))
-    city = forms.CharField(label=_("City (leave empty for a national measure)"), max_length=120, required=False)
-    year_started = forms.IntegerField(label=_("Year started"), min_value=1800, max_value=2100, required=False)
+    city = forms.CharField(
+        label=_("City (leave empty for a national measure)"), max_length=120, required=False
+    )
+    year_started = forms.IntegerField(
+        label=_("Year started"), min_value=1800, max_value=2100, required=False
+    )
     services = forms.MultipleChoiceField(label=_("Services"), widget=forms.CheckboxSelectMultiple)
     groups = forms.MultipleChoiceField(
         label=_("Groups"), widget=forms.CheckboxSelectMultiple, required=False
@@ -53,9 +59,15 @@ class SubmissionForm(forms.Form):
     actor_name = forms.CharField(label=_("Organisation that leads it"), max_length=200)
     actor_type = forms.ChoiceField(label=_("Type of organisation"))
     source_title = forms.CharField(label=_("Source: title"), max_length=300)
-    source_url = forms.URLField(label=_("Source: web address"), max_length=500, assume_scheme="https")
-    source_year = forms.IntegerField(label=_("Source: year"), min_value=1800, max_value=2100, required=False)
-    submitter_name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
+    source_url = forms.URLField(
+        label=_("Source: web address"), max_length=500, assume_scheme="https"
+    )
+    source_year = forms.IntegerField(
+        label=_("Source: year"), min_value=1800, max_value=2100, required=False
+    )
+    submitter_name = forms.CharField(
+        label=_("Your name (optional)"), max_length=200, required=False
+    )
     submitter_contact = forms.CharField(
         label=_("How editors can reach you (optional, never published)"),
         max_length=200,
@@ -101,7 +113,11 @@ class SubmissionForm(forms.Form):
             "barriers": data["barriers"],
             "measures": data["measures"],
             "sources": [
-                {"title": data["source_title"], "url": data["source_url"], "year": data.get("source_year")}
+                {
+                    "title": data["source_title"],
+                    "url": data["source_url"],
+                    "year": data.get("source_year"),
+                }
             ],
             "status": "submitted",
         }

@@ -1,6 +1,7 @@
 """Turning search results into what the pages show: facet labels, links and snippets."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
@@ -15,6 +16,15 @@ from atlas.practices.search import FACETS, SearchResult
 
 # How many values of a facet the page lists before the rest are folded away.
 FACET_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    is_selected: bool
+    url: str
 
 
 def filters_from(params: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -66,11 +76,11 @@ def facet_label(name: str, value: str, language: str) -> str:
 
 def facet_groups(result: SearchResult, params: QueryDict, language: str) -> list[dict[str, Any]]:
     """Each facet with its values, counts and the link that adds or removes the value."""
-    groups = []
+    groups: list[dict[str, Any]] = []
     for name, heading in facet_headings().items():
         selected = set(result.filters.get(name, []))
         counts = result.facets.get(name, {})
-        values = []
+        values: list[FacetValue] = []
         for value in set(counts) | selected:
             query = params.copy()
             query.pop("page", None)
@@ -80,18 +90,18 @@ def facet_groups(result: SearchResult, params: QueryDict, language: str) -> list
             else:
                 query.setlist(name, [*current, value])
             values.append(
-                {
-                    "value": value,
-                    "label": facet_label(name, value, language),
-                    "count": counts.get(value, 0),
-                    "is_selected": value in selected,
-                    "url": "?" + query.urlencode(),
-                }
+                FacetValue(
+                    value=value,
+                    label=facet_label(name, value, language),
+                    count=counts.get(value, 0),
+                    is_selected=value in selected,
+                    url="?" + query.urlencode(),
+                )
             )
         if name == "decade":
-            values.sort(key=lambda v: v["value"], reverse=True)
+            values.sort(key=lambda v: v.value, reverse=True)
         else:
-            values.sort(key=lambda v: (not v["is_selected"], -v["count"], v["label"]))
+            values.sort(key=lambda v: (not v.is_selected, -v.count, v.label))
         if values:
             groups.append(
                 {

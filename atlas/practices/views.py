@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +15,8 @@ from atlas.lib.headers import form_page
 from atlas.practices import actions, search
 from atlas.practices.forms import SubmissionForm
 from atlas.practices.models import Practice
-from atlas.practices.submissions import SubmissionThrottled, check_submission_rate
 from atlas.practices.presentation import facet_groups, filters_from, practice_snippet
+from atlas.practices.submissions import SubmissionThrottled, check_submission_rate
 
 PAGE_SIZE = 20
 
@@ -40,7 +39,10 @@ def practice_list(request: HttpRequest) -> HttpResponse:
     language = translation.get_language() or "en"
     practices = Practice.objects.in_bulk(result.ids)
     hits = [
-        {"practice": practices[pk], "snippet": practice_snippet(practices[pk], result.terms, language)}
+        {
+            "practice": practices[pk],
+            "snippet": practice_snippet(practices[pk], result.terms, language),
+        }
         for pk in result.ids
         if pk in practices
     ]
@@ -90,7 +92,7 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     user = request.user
-    if not practice.is_published and not (user.is_authenticated and user.is_editor):  # type: ignore[union-attr]
+    if not practice.is_published and not (user.is_authenticated and user.is_editor):
         raise Http404
     language = translation.get_language() or "en"
     title, summary, description, text_language = practice.text_in(language)
@@ -143,7 +145,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             check_submission_rate(request)
             actions.submit_practice(
                 record=form.record(),
-                user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                user=request.user if request.user.is_authenticated else None,
                 submitter_name=form.cleaned_data["submitter_name"],
                 submitter_contact=form.cleaned_data["submitter_contact"],
             )

@@ -16,7 +16,10 @@ def test_a_person_signs_in_with_the_right_password(ngo_editor) -> None:  # type:
 def test_repeated_failures_lock_the_account_name_even_for_the_right_password(ngo_editor) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     for _ in range(3):
-        assert client.post("/en/accounts/login/", {"username": "ewa", "password": "wrong"}).status_code == 200
+        assert (
+            client.post("/en/accounts/login/", {"username": "ewa", "password": "wrong"}).status_code
+            == 200
+        )
     response = client.post("/en/accounts/login/", {"username": "ewa", "password": PASSWORD})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session

@@ -45,11 +45,18 @@ VALID: dict[str, Any] = {
     "replications": [{"practice": "idnyc", "place": None, "note": "New York followed."}],
     "source_notes": None,
     "sources": [
-        {"title": "A source", "url": "https://example.org/source", "year": 2019, "accessed": "2026-11-22"}
+        {
+            "title": "A source",
+            "url": "https://example.org/source",
+            "year": 2019,
+            "accessed": "2026-11-22",
+        }
     ],
     "last_verified": "2026-11-22",
     "status": "published",
-    "translations": {"es": {"title": "Un documento", "summary": "Resumen.", "description": "Texto."}},
+    "translations": {
+        "es": {"title": "Un documento", "summary": "Resumen.", "description": "Texto."}
+    },
 }
 
 
@@ -105,7 +112,12 @@ def test_a_complete_record_parses() -> None:
         ("title", DELETE, "title", "is required"),
         ("title", 42, "title", "must be text"),
         ("title", "x" * 201, "title", "longer than 200"),
-        ("translations.en", {"title": "t", "summary": "s", "description": "d"}, "translations.en", "another"),
+        (
+            "translations.en",
+            {"title": "t", "summary": "s", "description": "d"},
+            "translations.en",
+            "another",
+        ),
     ],
 )
 def test_it_names_the_field_of_a_bad_value(path: str, value: Any, field: str, message: str) -> None:

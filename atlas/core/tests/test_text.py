@@ -11,7 +11,14 @@ def test_folding_keeps_arabic_and_cyrillic_letters() -> None:
 
 def test_query_terms_drop_every_kind_of_query_syntax() -> None:
     assert query_terms('title:x OR "y" NEAR(z) * ^ - ; DROP TABLE') == [
-        "title", "x", "or", "y", "near", "z", "drop", "table"
+        "title",
+        "x",
+        "or",
+        "y",
+        "near",
+        "z",
+        "drop",
+        "table",
     ]
 
 

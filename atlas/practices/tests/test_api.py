@@ -57,7 +57,9 @@ def test_a_submission_through_the_api_waits_for_review(anonymous_visitor: Client
         "services": ["health-primary"],
         "sources": [{"title": "Report", "url": "https://example.org/r"}],
     }
-    response = anonymous_visitor.post("/api/practices/submissions", payload, content_type="application/json")
+    response = anonymous_visitor.post(
+        "/api/practices/submissions", payload, content_type="application/json"
+    )
     assert response.status_code == 201
     assert Practice.objects.get(title="Health mediators").status == Practice.Status.SUBMITTED
 
@@ -72,15 +74,23 @@ def test_a_submission_with_an_unknown_term_names_the_field(anonymous_visitor: Cl
         "services": ["healthcare"],
         "sources": [{"title": "R", "url": "https://example.org/r"}],
     }
-    response = anonymous_visitor.post("/api/practices/submissions", payload, content_type="application/json")
+    response = anonymous_visitor.post(
+        "/api/practices/submissions", payload, content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["field"] == "services[0]"
 
 
 def test_the_openapi_document_describes_every_endpoint(anonymous_visitor: Client) -> None:
     schema = anonymous_visitor.get("/api/openapi.json").json()
-    assert {"/api/practices", "/api/practices/{slug}", "/api/practices/submissions",
-            "/api/practices/export", "/api/vocabulary", "/api/places"} <= set(schema["paths"])
+    assert {
+        "/api/practices",
+        "/api/practices/{slug}",
+        "/api/practices/submissions",
+        "/api/practices/export",
+        "/api/vocabulary",
+        "/api/places",
+    } <= set(schema["paths"])
 
 
 def test_the_interactive_docs_load_nothing_from_elsewhere(anonymous_visitor: Client) -> None:

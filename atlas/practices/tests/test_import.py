@@ -44,7 +44,9 @@ def test_an_unknown_vocabulary_slug_is_refused_with_line_and_field(tmp_path: Pat
     first = dict(exported_line("barcelona-padron"), slug="fine-one")
     second = dict(exported_line("idnyc"), slug="bad-one", barriers=["documents-id", "paperwork"])
     path = write(tmp_path, "unknown.jsonl", [first, second])
-    with pytest.raises(CommandError, match=r"line 2, field barriers\[1\]: unknown barrier 'paperwork'"):
+    with pytest.raises(
+        CommandError, match=r"line 2, field barriers\[1\]: unknown barrier 'paperwork'"
+    ):
         call_command("import_practices", str(path))
     assert not Practice.objects.filter(slug__in=["fine-one", "bad-one"]).exists()
 

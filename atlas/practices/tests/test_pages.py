@@ -26,7 +26,9 @@ def test_facet_links_filter_and_show_counts(anonymous_visitor: Client) -> None:
 
 
 def test_the_detail_page_shows_sources_dates_and_replications(anonymous_visitor: Client) -> None:
-    body = anonymous_visitor.get("/en/practices/frankfurt-humanitarian-consultation-hours/").content.decode()
+    body = anonymous_visitor.get(
+        "/en/practices/frankfurt-humanitarian-consultation-hours/"
+    ).content.decode()
     assert "Last verified 2026-11-22" in body
     assert "https://citiesofmigration.ca" in body
     assert "Bremen" in body
@@ -50,7 +52,9 @@ def test_arabic_pages_are_right_to_left(anonymous_visitor: Client) -> None:
     assert 'dir="ltr"' in anonymous_visitor.get("/es/practices/").content.decode()
 
 
-def test_the_root_sends_a_visitor_to_their_language_without_a_cookie(anonymous_visitor: Client) -> None:
+def test_the_root_sends_a_visitor_to_their_language_without_a_cookie(
+    anonymous_visitor: Client,
+) -> None:
     response = anonymous_visitor.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
     assert response.status_code == 302
     assert response["Location"] == "/fr/"
@@ -58,7 +62,13 @@ def test_the_root_sends_a_visitor_to_their_language_without_a_cookie(anonymous_v
 
 
 def test_public_pages_set_no_cookie(anonymous_visitor: Client) -> None:
-    for path in ("/en/", "/en/practices/?q=health", "/en/practices/idnyc/", "/en/vocabulary/", "/ar/about/"):
+    for path in (
+        "/en/",
+        "/en/practices/?q=health",
+        "/en/practices/idnyc/",
+        "/en/vocabulary/",
+        "/ar/about/",
+    ):
         response = anonymous_visitor.get(path)
         assert response.status_code == 200, path
         assert not response.cookies, path

@@ -32,8 +32,9 @@ def test_health_irregular_status_and_germany_find_frankfurt() -> None:
 def test_a_sector_filter_finds_practices_tagged_with_its_services() -> None:
     result = search_practices(filters={"service": ["health"]}, limit=100)
     expected = set(
-        Tag.objects.filter(kind="service", slug__startswith="health", practice__status="published")
-        .values_list("practice__slug", flat=True)
+        Tag.objects.filter(
+            kind="service", slug__startswith="health", practice__status="published"
+        ).values_list("practice__slug", flat=True)
     )
     assert set(slugs(result)) == expected
 
@@ -79,7 +80,15 @@ def test_unpublished_practices_are_never_found() -> None:
 
 
 def test_query_syntax_is_treated_as_words() -> None:
-    for hostile in ['"', "padron*", "NEAR(a b)", "a OR", "-x", "'; DROP TABLE x; --", "title:padron"]:
+    for hostile in [
+        '"',
+        "padron*",
+        "NEAR(a b)",
+        "a OR",
+        "-x",
+        "'; DROP TABLE x; --",
+        "title:padron",
+    ]:
         search_practices(query=hostile)  # must not raise
 
 

@@ -56,7 +56,9 @@ def test_submissions_are_rate_limited(anonymous_visitor: Client) -> None:
 
 
 def test_a_submission_with_a_bad_source_address_names_the_field(anonymous_visitor: Client) -> None:
-    response = anonymous_visitor.post("/en/practices/submit/", {**FORM, "source_url": "javascript:alert(1)"})
+    response = anonymous_visitor.post(
+        "/en/practices/submit/", {**FORM, "source_url": "javascript:alert(1)"}
+    )
     assert response.status_code == 200
     assert not Practice.objects.filter(title=FORM["title"]).exists()
     assert "errors" in response.content.decode()

@@ -16,9 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--no-static", action="store_true", help="skip collecting static files"
-        )
+        parser.add_argument("--no-static", action="store_true", help="skip collecting static files")
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
@@ -29,6 +27,4 @@ class Command(BaseCommand):
         places = load_regions_and_countries()
         ensure_role_groups()
         result = import_starter_practices()
-        self.stdout.write(
-            f"Ready: {places} places and {result.created} starter practices added."
-        )
+        self.stdout.write(f"Ready: {places} places and {result.created} starter practices added.")
