@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from atlas.core.languages import is_rtl
 from atlas.core.practice_format import FieldError
 from atlas.lib.headers import form_page
 from atlas.practices import actions, search
@@ -37,15 +38,20 @@ def practice_list(request: HttpRequest) -> HttpResponse:
         limit=PAGE_SIZE,
     )
     language = translation.get_language() or "en"
-    practices = Practice.objects.in_bulk(result.ids)
-    hits = [
-        {
-            "practice": practices[pk],
-            "snippet": practice_snippet(practices[pk], result.terms, language),
-        }
-        for pk in result.ids
-        if pk in practices
-    ]
+    practices = Practice.objects.prefetch_related("translations").in_bulk(result.ids)
+    hits = []
+    for pk in result.ids:
+        if pk not in practices:
+            continue
+        title, _summary, _description, text_language = practices[pk].text_in(language)
+        hits.append(
+            {
+                "practice": practices[pk],
+                "title": title,
+                "language": text_language,
+                "snippet": practice_snippet(practices[pk], result.terms, language),
+            }
+        )
     page_count = max(1, -(-result.total // PAGE_SIZE))
     context = {
         "query": query,
@@ -102,6 +108,8 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "summary": summary,
         "paragraphs": [p for p in description.split("\n\n") if p.strip()],
         "text_language": text_language,
+        "text_dir": "rtl" if is_rtl(text_language) else "ltr",
+        "source_dir": "rtl" if is_rtl(practice.language) else "ltr",
         "tags": tag_labels(practice, language),
         "places": [place.label(language) for place in practice.places.all()],
         "similar": search.similar_practices(practice) if practice.is_published else [],
