@@ -68,6 +68,24 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class NeedsReviewFilter(admin.SimpleListFilter):
+    """Records not verified within ATLAS_STALE_AFTER_DAYS: the editors' review list."""
+
+    title = "verification"
+    parameter_name = "verification"
+
+    def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
+        return [("stale", "Due for review"), ("current", "Verified recently")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Practice]) -> QuerySet[Practice]:
+        stale = Practice.objects.due_for_review().values("pk")
+        if self.value() == "stale":
+            return queryset.filter(pk__in=stale)
+        if self.value() == "current":
+            return queryset.exclude(pk__in=stale)
+        return queryset
+
+
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
     list_display = (
@@ -78,7 +96,7 @@ class PracticeAdmin(admin.ModelAdmin):
         "last_verified",
         "updated_at",
     )
-    list_filter = ("status", "evidence_level", "language")
+    list_filter = ("status", NeedsReviewFilter, "evidence_level", "language")
     search_fields = ("title", "slug", "summary")
     date_hierarchy = "updated_at"
     fieldsets = (

@@ -14,6 +14,11 @@ class PracticeQuerySet(models.QuerySet["Practice"]):
     def published(self) -> "PracticeQuerySet":
         return self.filter(status=Practice.Status.PUBLISHED)
 
+    def due_for_review(self) -> "PracticeQuerySet":
+        """Never verified, or not within ATLAS_STALE_AFTER_DAYS (see Practice.is_stale)."""
+        limit = timezone.localdate() - timedelta(days=settings.ATLAS_STALE_AFTER_DAYS)
+        return self.filter(models.Q(last_verified__isnull=True) | models.Q(last_verified__lt=limit))
+
 
 class Practice(models.Model):
     """A good practice: what was done, by whom, since when, for whom, and with what result."""

@@ -59,3 +59,11 @@ def test_a_city_officer_has_no_access_to_the_review_queue(city_officer) -> None:
     client.force_login(city_officer)
     response = client.get("/admin/practices/practice/")
     assert response.status_code == 302
+
+
+def test_editors_can_list_the_records_due_for_review(editor_client: Client) -> None:
+    Practice.objects.filter(slug="idnyc").update(last_verified="2015-01-01")
+    response = editor_client.get("/admin/practices/practice/?verification=stale")
+    body = response.content.decode()
+    assert "/admin/practices/practice/%d/" % Practice.objects.get(slug="idnyc").pk in body
+    assert "/admin/practices/practice/%d/" % Practice.objects.get(slug="barcelona-padron").pk not in body
