@@ -64,6 +64,11 @@ ACTOR_ROLES = ("lead", "partner")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 MAX_LINES = 200_000
+# A spreadsheet runs a cell that starts with one of these as a formula, so an
+# export prefixes such a cell with an apostrophe and an import removes it
+# (OWASP, "CSV Injection"). A cell that itself starts with an apostrophe is
+# escaped the same way, so every text reads back exactly.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 class FieldError(ValueError):
@@ -195,6 +200,8 @@ def read_csv(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         for name, cell in row.items():
             if cell is None or cell == "":
                 continue
+            if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+                cell = cell[1:]
             if name in JSON_FIELDS:
                 try:
                     record[name] = json.loads(cell)
@@ -474,7 +481,8 @@ def write_csv(records: Iterable[Mapping[str, Any]]) -> Iterator[str]:
             elif value is None:
                 row.append("")
             else:
-                row.append(str(value))
+                text = str(value)
+                row.append("'" + text if text.startswith(FORMULA_STARTS) else text)
         writer.writerow(row)
         yield drain(buffer)
 

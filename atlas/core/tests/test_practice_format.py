@@ -167,3 +167,17 @@ def test_csv_with_bad_json_in_a_cell_names_row_and_column() -> None:
         list(read_csv(text))
     assert error.value.line == 2
     assert error.value.field == "sources"
+
+
+def test_a_formula_in_a_csv_cell_is_defused_and_reads_back() -> None:
+    raw = dict(VALID, title="=HYPERLINK(\"http://evil\")", summary="-1 more")
+    csv_text = "".join(write_csv([raw]))
+    assert "'=HYPERLINK" in csv_text
+    assert parse(next(read_csv(csv_text))[1]).title == raw["title"]
+    assert parse(next(read_csv(csv_text))[1]).summary == "-1 more"
+
+
+def test_a_leading_apostrophe_survives_the_csv_round_trip() -> None:
+    raw = dict(VALID, title="'=quoted", summary="'plain")
+    record = parse(next(read_csv("".join(write_csv([raw]))))[1])
+    assert (record.title, record.summary) == ("'=quoted", "'plain")
