@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from atlas.core.languages import LANGUAGES
 
@@ -130,8 +131,8 @@ class Tag(models.Model):
 
 class Actor(models.Model):
     class Role(models.TextChoices):
-        LEAD = "lead", _("Lead")
-        PARTNER = "partner", _("Partner")
+        LEAD = "lead", pgettext_lazy("actor role", "Lead organisation")
+        PARTNER = "partner", pgettext_lazy("actor role", "Partner")
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="actors")
     name = models.CharField(max_length=200)
@@ -220,12 +221,12 @@ class Event(models.Model):
     """The history of a practice: who submitted, changed, published or archived it, and when."""
 
     class Verb(models.TextChoices):
-        CREATED = "created", _("Created")
-        SUBMITTED = "submitted", _("Submitted")
-        CHANGED = "changed", _("Changed")
-        PUBLISHED = "published", _("Published")
-        ARCHIVED = "archived", _("Archived")
-        IMPORTED = "imported", _("Imported")
+        CREATED = "created", pgettext_lazy("practice history", "Created")
+        SUBMITTED = "submitted", pgettext_lazy("practice history", "Submitted")
+        CHANGED = "changed", pgettext_lazy("practice history", "Changed")
+        PUBLISHED = "published", pgettext_lazy("practice history", "Published")
+        ARCHIVED = "archived", pgettext_lazy("practice history", "Archived")
+        IMPORTED = "imported", pgettext_lazy("practice history", "Imported")
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="events")
     verb = models.CharField(max_length=12, choices=Verb.choices)

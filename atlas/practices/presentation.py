@@ -70,6 +70,7 @@ def facet_label(name: str, value: str, language: str) -> str:
     if name == "evidence":
         return str(dict(Practice.EvidenceLevel.choices).get(value, value))
     if name == "decade":
+        # Translators: a decade, e.g. "1990s" for decade=1990.
         return _("%(decade)ss") % {"decade": value}
     return value
 
