@@ -3,15 +3,15 @@ against pytest-django's live server, with the starter library loaded.
 
 The browser is started once per session and each test module gets its own
 context and page, so the suite stays fast on a small machine. The data is
-loaded again for every test because `transactional_db` empties the tables
-after each one (the live server runs in another thread and must see committed
-rows, so the usual rollback-per-test cannot be used).
+committed (the live server runs in another thread and must see the rows), so
+each test uses `transactional_db`, which empties every table when it ends; the
+starter content is then loaded again for the tests that follow.
 """
 
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -36,22 +36,10 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """Give the browser tests their own test database file, so that a run of the
-    other tests at the same time does not delete the database under the live server."""
-    from django.conf import settings
-
-    test_settings = settings.DATABASES["default"].setdefault("TEST", {})
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        name = Path(test_settings.get("NAME") or settings.DATABASES["default"]["NAME"])
-        test_settings["NAME"] = name.with_name(f"{name.stem}-browser{name.suffix}")
-
-
 @pytest.fixture(scope="session", autouse=True)
 def static_files_from_the_source_tree() -> Iterator[None]:
     """Serve the stylesheet from the source tree as the live server's static handler
-    does; the production storage needs `collectstatic` and its manifest first."""
+    does, whatever a local `collectstatic` left in var/static."""
     with override_settings(
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -61,10 +49,8 @@ def static_files_from_the_source_tree() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def site(live_server: object, transactional_db: None) -> str:
-    """The live server's address, with regions, countries, roles and the starter
-    practices loaded, and no submission counted against the rate limit."""
+def load_starter_content() -> None:
+    """What the root conftest loads for the session: places, roles, starter practices."""
     from atlas.accounts.actions import ensure_role_groups
     from atlas.places.actions import load_regions_and_countries
     from atlas.practices.actions import import_starter_practices
@@ -72,9 +58,27 @@ def site(live_server: object, transactional_db: None) -> str:
     load_regions_and_countries()
     ensure_role_groups()
     import_starter_practices()
+
+
+@pytest.fixture
+def starter_content_put_back(django_db_blocker: Any) -> Iterator[None]:
+    """Load the session's starter content again once `transactional_db` has emptied
+    every table, so the tests that run after a browser test still find it.
+
+    Requested before `transactional_db`, so it is torn down after it."""
+    yield
+    with django_db_blocker.unblock():
+        load_starter_content()
+
+
+@pytest.fixture
+def site(starter_content_put_back: None, live_server: Any, transactional_db: None) -> str:
+    """The live server's address, with the starter content loaded and no
+    submission counted against the rate limit."""
+    load_starter_content()
     # The cache table is not emptied between tests, and it holds the submission counts.
     cache.clear()
-    return str(live_server.url)  # type: ignore[attr-defined]
+    return str(live_server.url)
 
 
 @pytest.fixture(scope="session")
@@ -148,11 +152,12 @@ def propose_practice(site: str) -> Callable[..., None]:
         form.locator("#id_actor_type").select_option("local-government")
         form.locator("#id_source_title").fill("Council decision on clinic access")
         form.locator("#id_source_url").fill("https://example.org/decision")
-        form.get_by_role("button", name="Send for review").click()
-        page.wait_for_url(f"{site}/{language}/practices/submit/thanks/")
+        with page.expect_navigation() as navigation:
+            form.get_by_role("button", name="Send for review").click()
+        response = navigation.value
+        assert page.url == f"{site}/{language}/practices/submit/thanks/", (
+            f"the form answered {response.status if response else '?'} at {page.url}: "
+            + page.locator("body").inner_text()[:300]
+        )
 
     return propose
-
-
-def host_of(url: str) -> str:
-    return urlsplit(url).netloc

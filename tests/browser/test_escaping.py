@@ -13,6 +13,7 @@ def test_a_script_in_a_submission_is_shown_escaped(
     page: Page, site: str, propose_practice: Callable[..., None]
 ) -> None:
     from atlas.accounts.models import User
+    from atlas.lib import testing
     from atlas.practices.actions import publish_practice
     from atlas.practices.models import Practice
 
@@ -27,7 +28,7 @@ def test_a_script_in_a_submission_is_shown_escaped(
         propose_practice(page, title=SCRIPT, summary=f"{IMAGE} A clinic open to everyone.")
         practice = Practice.objects.get(title=SCRIPT)
         admin = User.objects.create_superuser(
-            username="admin", email="admin@example.org", password="correct horse battery staple 42"
+            username="admin", email="admin@example.org", password=testing.PASSWORD
         )
         publish_practice(practice=practice, user=admin)
 

@@ -9,6 +9,8 @@ PATHS = [
     "/practices/?q=health+card",
     "/practices/barcelona-padron/",
     "/practices/frankfurt-humanitarian-consultation-hours/",
+    # Outcomes, each citing its source, and a note where the sources disagree.
+    "/practices/zurich-city-card/",
 ]
 
 

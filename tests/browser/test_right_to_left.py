@@ -17,6 +17,9 @@ def test_arabic_pages_render_right_to_left(
     expect(html).to_have_attribute("dir", "rtl")
     expect(html).to_have_attribute("lang", language)
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    # The stylesheet is applied (the search form is laid out as a flex row).
+    search_form = page.locator("form.search")
+    assert search_form.evaluate("form => getComputedStyle(form).display") == "flex"
     # The search box starts on the right, as the reader's eye does.
     box = page.get_by_role("searchbox").bounding_box()
     assert box is not None
