@@ -214,8 +214,12 @@ def index_practice(practice: Practice) -> None:
 def reindex_all(practices: Iterable[Practice] | None = None) -> int:
     """Rebuild the index for every practice (or those given); returns how many."""
     count = 0
-    queryset = practices if practices is not None else Practice.objects.prefetch_related(
-        "tag_set", "places__parent", "actors", "translations"
+    queryset = (
+        practices
+        if practices is not None
+        else Practice.objects.prefetch_related(
+            "tag_set", "places__parent", "actors", "translations"
+        )
     )
     for practice in queryset:
         index_practice(practice)
@@ -227,7 +231,9 @@ def similar_practices(practice: Practice, limit: int = 5) -> list[Practice]:
     """Published practices most like this one, by shared vocabulary and title words."""
     from atlas.core.similarity import similarity, term_weights, title_words
 
-    own = Facet.objects.filter(practice=practice, facet__in=("service", "group", "barrier", "measure"))
+    own = Facet.objects.filter(
+        practice=practice, facet__in=("service", "group", "barrier", "measure")
+    )
     own_terms = {f"{f.facet}:{f.value}" for f in own}
     if not own_terms:
         return []
@@ -251,7 +257,9 @@ def similar_practices(practice: Practice, limit: int = 5) -> list[Practice]:
         frequency = {f"{facet}:{value}": count for facet, value, count in cursor.fetchall()}
     weights = term_weights(frequency, SearchDocument.objects.count())
     candidate_terms: dict[int, set[str]] = {pk: set() for pk in candidate_ids}
-    for facet in Facet.objects.filter(practice_id__in=candidate_ids, facet__in=("service", "group", "barrier", "measure")):
+    for facet in Facet.objects.filter(
+        practice_id__in=candidate_ids, facet__in=("service", "group", "barrier", "measure")
+    ):
         candidate_terms[facet.practice_id].add(f"{facet.facet}:{facet.value}")
     titles = dict(
         SearchDocument.objects.filter(practice_id__in=[*candidate_ids, practice.pk]).values_list(
@@ -262,7 +270,9 @@ def similar_practices(practice: Practice, limit: int = 5) -> list[Practice]:
     ranked = sorted(
         candidate_ids,
         key=lambda pk: (
-            -similarity(own_terms, candidate_terms[pk], weights, own_title, title_words(titles.get(pk, ""))),
+            -similarity(
+                own_terms, candidate_terms[pk], weights, own_title, title_words(titles.get(pk, ""))
+            ),
             pk,
         ),
     )[:limit]

@@ -170,7 +170,7 @@ def test_csv_with_bad_json_in_a_cell_names_row_and_column() -> None:
 
 
 def test_a_formula_in_a_csv_cell_is_defused_and_reads_back() -> None:
-    raw = dict(VALID, title="=HYPERLINK(\"http://evil\")", summary="-1 more")
+    raw = dict(VALID, title='=HYPERLINK("http://evil")', summary="-1 more")
     csv_text = "".join(write_csv([raw]))
     assert "'=HYPERLINK" in csv_text
     assert parse(next(read_csv(csv_text))[1]).title == raw["title"]

@@ -65,5 +65,7 @@ def test_editors_can_list_the_records_due_for_review(editor_client: Client) -> N
     Practice.objects.filter(slug="idnyc").update(last_verified="2015-01-01")
     response = editor_client.get("/admin/practices/practice/?verification=stale")
     body = response.content.decode()
-    assert "/admin/practices/practice/%d/" % Practice.objects.get(slug="idnyc").pk in body
-    assert "/admin/practices/practice/%d/" % Practice.objects.get(slug="barcelona-padron").pk not in body
+    stale = Practice.objects.get(slug="idnyc")
+    current = Practice.objects.get(slug="barcelona-padron")
+    assert f"/admin/practices/practice/{stale.pk}/" in body
+    assert f"/admin/practices/practice/{current.pk}/" not in body
