@@ -1,25 +1,50 @@
 """The practice interchange format: JSON Lines and CSV with the same fields.
 
-`read_jsonl` and `read_csv` turn a file into raw records; `parse_record`
-checks one raw record against the format and the shared vocabulary and
-returns a `PracticeRecord`. Every error names the line (or CSV row) and the
+`read_jsonl` and `read_csv` (atlas.core.records) turn a file into raw
+records; `parse_record` checks one raw record against the format and the
+shared vocabulary and returns a `PracticeRecord`. Every error names the line (or CSV row) and the
 field, e.g. ``line 3, field services[1]: unknown service 'helth'``. The
 format is documented in docs/formats.md.
 """
 
-import csv
-import io
-import json
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from atlas.core import records
 from atlas.core.languages import LANGUAGES
-from atlas.core.places import PlaceError, PlaceRef, parse_place_ref
+from atlas.core.places import PlaceRef
+from atlas.core.records import (
+    SLUG,
+    FieldError,
+    RecordError,
+    SourceRecord,
+    date_value,
+    list_value,
+    object_value,
+    parse_place,
+    parse_source,
+    place_to_dict,
+    read_jsonl,
+    text_value,
+    year_value,
+)
 from atlas.core.vocabulary import Vocabulary
+
+__all__ = [
+    "FIELDS",
+    "FieldError",
+    "PracticeRecord",
+    "RecordError",
+    "parse_record",
+    "place_to_dict",
+    "read_csv",
+    "read_jsonl",
+    "write_csv",
+    "write_jsonl",
+]
 
 FIELDS: tuple[str, ...] = (
     "slug",
@@ -61,35 +86,6 @@ JSON_FIELDS = frozenset({"places", "actors", "outcomes", "replications", "source
 EVIDENCE_LEVELS = ("evaluated", "outcomes-reported", "described")
 STATUSES = ("draft", "submitted", "published", "archived")
 ACTOR_ROLES = ("lead", "partner")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-MAX_LINES = 200_000
-# A spreadsheet runs a cell that starts with one of these as a formula, so an
-# export prefixes such a cell with an apostrophe and an import removes it
-# (OWASP, "CSV Injection"). A cell that itself starts with an apostrophe is
-# escaped the same way, so every text reads back exactly.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
-
-
-class FieldError(ValueError):
-    """A value that breaks the format; `field` is a path such as ``sources[0].url``."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"field {field}: {message}")
-        self.field = field
-        self.message = message
-
-
-class RecordError(ValueError):
-    """A record that cannot be read, with the line (or CSV row) where it stands."""
-
-    def __init__(self, line: int, field: str | None, message: str, unit: str = "line") -> None:
-        where = f"{unit} {line}" + (f", field {field}" if field else "")
-        super().__init__(f"{where}: {message}")
-        self.unit = unit
-        self.line = line
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -97,14 +93,6 @@ class ActorRecord:
     name: str
     type: str
     role: str
-
-
-@dataclass(frozen=True)
-class SourceRecord:
-    title: str
-    url: str
-    year: int | None
-    accessed: date | None
 
 
 @dataclass(frozen=True)
@@ -157,65 +145,6 @@ class PracticeRecord:
 
     def tags(self) -> dict[str, tuple[str, ...]]:
         return {kind: getattr(self, name) for name, kind in TAG_FIELDS.items()}
-
-
-def read_jsonl(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, object) for each non-blank line; bad JSON raises RecordError."""
-    for number, line in enumerate(lines, start=1):
-        if number > MAX_LINES:
-            raise RecordError(number, None, f"more than {MAX_LINES} lines")
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise RecordError(
-                number, None, f"not valid JSON ({error.msg} at column {error.colno})"
-            ) from None
-        if not isinstance(value, dict):
-            raise RecordError(number, None, "each line must be one JSON object")
-        yield number, value
-
-
-def read_csv(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (row number, record) for each CSV row; structured cells are JSON.
-
-    Rows are numbered as a spreadsheet shows them, the header being row 1
-    (a cell may hold line breaks, so this is not the line number).
-    """
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    unknown = [name for name in header if name not in FIELDS]
-    if unknown:
-        raise RecordError(1, unknown[0], "unknown column", unit="row")
-    missing = sorted(REQUIRED - set(header))
-    if missing:
-        raise RecordError(1, missing[0], "required column is missing", unit="row")
-    for number, row in enumerate(reader, start=2):
-        if number > MAX_LINES:
-            raise RecordError(number, None, f"more than {MAX_LINES} rows", unit="row")
-        if None in row:
-            raise RecordError(number, None, "more cells than columns", unit="row")
-        record: dict[str, Any] = {}
-        for name, cell in row.items():
-            if cell is None or cell == "":
-                continue
-            if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
-                cell = cell[1:]
-            if name in JSON_FIELDS:
-                try:
-                    record[name] = json.loads(cell)
-                except json.JSONDecodeError as error:
-                    raise RecordError(
-                        number, name, f"not valid JSON ({error.msg})", unit="row"
-                    ) from None
-            elif name in TAG_FIELDS:
-                record[name] = [s.strip() for s in cell.split(SLUG_SEPARATOR) if s.strip()]
-            elif name in {"year_started", "year_ended"}:
-                record[name] = cell.strip()
-            else:
-                record[name] = cell
-        yield number, record
 
 
 def parse_record(raw: Mapping[str, Any], *, vocabulary: Vocabulary) -> PracticeRecord:
@@ -292,72 +221,6 @@ def parse_record(raw: Mapping[str, Any], *, vocabulary: Vocabulary) -> PracticeR
     )
 
 
-def text_value(raw: Mapping[str, Any], name: str, limit: int, *, default: str | None = None) -> str:
-    value = raw.get(name)
-    if value is None or value == "":
-        if default is not None:
-            return default
-        raise FieldError(name, "is required")
-    if not isinstance(value, str):
-        raise FieldError(name, f"must be text, not {type(value).__name__}")
-    value = value.strip()
-    if len(value) > limit:
-        raise FieldError(name, f"is longer than {limit} characters")
-    if "\x00" in value:
-        raise FieldError(name, "contains a NUL character")
-    return value
-
-
-def list_value(raw: Mapping[str, Any], name: str) -> list[Any]:
-    value = raw.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise FieldError(name, f"must be a list, not {type(value).__name__}")
-    return value
-
-
-def year_value(raw: Mapping[str, Any], name: str) -> int | None:
-    value = raw.get(name)
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise FieldError(name, "must be a year such as 2015")
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if not isinstance(value, int) or not 1800 <= value <= 2100:
-        raise FieldError(name, f"must be a year such as 2015, not {value!r}")
-    return value
-
-
-def date_value(raw: Mapping[str, Any], name: str, path: str | None = None) -> date | None:
-    value = raw.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise FieldError(path or name, f"must be a date as YYYY-MM-DD, not {value!r}") from None
-
-
-def object_value(item: Any, path: str, allowed: Iterable[str]) -> Mapping[str, Any]:
-    if not isinstance(item, dict):
-        raise FieldError(path, "must be an object")
-    for key in item:
-        if key not in allowed:
-            raise FieldError(f"{path}.{key}", "unknown field")
-    return item
-
-
-def parse_place(item: Any, path: str) -> PlaceRef:
-    if not isinstance(item, dict):
-        raise FieldError(path, 'must be an object such as {"iso": "ES"}')
-    try:
-        return parse_place_ref(item)
-    except PlaceError as error:
-        raise FieldError(path, str(error)) from None
-
-
 def parse_actor(item: Any, path: str, vocabulary: Vocabulary) -> ActorRecord:
     obj = object_value(item, path, ("name", "type", "role"))
     actor_type = text_value(obj, "type", 40) if obj.get("type") else ""
@@ -371,20 +234,6 @@ def parse_actor(item: Any, path: str, vocabulary: Vocabulary) -> ActorRecord:
     except FieldError as error:
         raise FieldError(f"{path}.name", error.message) from None
     return ActorRecord(name=name, type=actor_type, role=role)
-
-
-def parse_source(item: Any, path: str) -> SourceRecord:
-    obj = object_value(item, path, ("title", "url", "year", "accessed"))
-    try:
-        title = text_value(obj, "title", 300)
-        url = text_value(obj, "url", 500)
-        year = year_value(obj, "year")
-        accessed = date_value(obj, "accessed")
-    except FieldError as error:
-        raise FieldError(f"{path}.{error.field}", error.message) from None
-    if not URL.match(url):
-        raise FieldError(f"{path}.url", "must be an http or https address")
-    return SourceRecord(title=title, url=url, year=year, accessed=accessed)
 
 
 def parse_outcome(item: Any, path: str, source_urls: set[str]) -> OutcomeRecord:
@@ -447,48 +296,27 @@ def parse_translations(value: Any, language: str) -> dict[str, TranslationRecord
     return translations
 
 
-def place_to_dict(place: PlaceRef) -> dict[str, str]:
-    if place.kind == "region":
-        return {"m49": place.code or ""}
-    if place.kind in {"country", "subdivision"}:
-        return {"iso": place.code or ""}
-    result = {"country": place.country or "", "city": place.city or ""}
-    if place.code:
-        result["subdivision"] = place.code
-    return result
+def read_csv(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Raw practice records from CSV (see atlas.core.records.read_csv)."""
+    return records.read_csv(
+        text,
+        fields=FIELDS,
+        required=REQUIRED,
+        json_fields=JSON_FIELDS,
+        list_fields=TAG_FIELDS,
+        separator=SLUG_SEPARATOR,
+    )
 
 
-def write_jsonl(records: Iterable[Mapping[str, Any]]) -> Iterator[str]:
-    """Serialise export dicts (keys in FIELDS order) as JSON Lines."""
-    for record in records:
-        yield json.dumps({name: record[name] for name in FIELDS}, ensure_ascii=False) + "\n"
+def write_jsonl(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    return records.write_jsonl(rows, fields=FIELDS)
 
 
-def write_csv(records: Iterable[Mapping[str, Any]]) -> Iterator[str]:
-    """Serialise export dicts as CSV; read_csv reads the result back unchanged."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(FIELDS)
-    yield drain(buffer)
-    for record in records:
-        row = []
-        for name in FIELDS:
-            value = record[name]
-            if name in JSON_FIELDS:
-                row.append(json.dumps(value, ensure_ascii=False))
-            elif name in TAG_FIELDS:
-                row.append(SLUG_SEPARATOR.join(value))
-            elif value is None:
-                row.append("")
-            else:
-                text = str(value)
-                row.append("'" + text if text.startswith(FORMULA_STARTS) else text)
-        writer.writerow(row)
-        yield drain(buffer)
-
-
-def drain(buffer: io.StringIO) -> str:
-    value = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return value
+def write_csv(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    return records.write_csv(
+        rows,
+        fields=FIELDS,
+        json_fields=JSON_FIELDS,
+        list_fields=TAG_FIELDS,
+        separator=SLUG_SEPARATOR,
+    )
