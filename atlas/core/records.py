@@ -203,17 +203,6 @@ def parse_source(item: Any, path: str) -> SourceRecord:
     return SourceRecord(title=title, url=url, year=year, accessed=accessed)
 
 
-def place_to_dict(place: PlaceRef) -> dict[str, str]:
-    if place.kind == "region":
-        return {"m49": place.code or ""}
-    if place.kind in {"country", "subdivision"}:
-        return {"iso": place.code or ""}
-    result = {"country": place.country or "", "city": place.city or ""}
-    if place.code:
-        result["subdivision"] = place.code
-    return result
-
-
 def write_jsonl(records: Iterable[Mapping[str, Any]], *, fields: Iterable[str]) -> Iterator[str]:
     """Serialise export dicts as JSON Lines, keys in the order of `fields`."""
     names = tuple(fields)

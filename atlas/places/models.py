@@ -56,6 +56,19 @@ class Place(models.Model):
             return catalogue.region(self.code).labels.get(language, self.name)
         return self.name
 
+    def as_reference(self) -> dict[str, str]:
+        """The place as the interchange formats name it: {"iso": "ES"}, {"m49": "150"},
+        or {"country": "ES", "city": "Barcelona"} (with its subdivision when known)."""
+        if self.kind == self.Kind.CITY:
+            parent = self.parent
+            ref = {"country": self.country_code, "city": self.name}
+            if parent is not None and parent.kind == self.Kind.SUBDIVISION:
+                ref["subdivision"] = parent.code
+            return ref
+        if self.kind == self.Kind.REGION:
+            return {"m49": self.code}
+        return {"iso": self.code}
+
     def region_codes(self) -> list[str]:
         """The M49 regions this place lies in, narrowest first."""
         if self.kind == self.Kind.REGION:

@@ -4,25 +4,23 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from atlas.accounts.models import User
-from atlas.core.places import PlaceError, PlaceRef
+from atlas.core.places import PlaceError
 from atlas.core.practice_format import (
     FieldError,
     PracticeRecord,
     RecordError,
     parse_record,
-    place_to_dict,
     read_jsonl,
 )
 from atlas.core.vocabulary import default_vocabulary
 from atlas.places.actions import resolve_place
-from atlas.places.models import Place
 from atlas.practices import search
 from atlas.practices.models import (
     Actor,
@@ -280,7 +278,7 @@ def export_record(practice: Practice) -> dict[str, Any]:
         "summary": practice.summary,
         "description": practice.description,
         "language": practice.language,
-        "places": [place_ref_dict(place) for place in practice.places.all()],
+        "places": [place.as_reference() for place in practice.places.all()],
         "year_started": practice.year_started,
         "year_ended": practice.year_ended,
         "year_note": practice.year_note or None,
@@ -305,7 +303,7 @@ def export_record(practice: Practice) -> dict[str, Any]:
         "replications": [
             {
                 "practice": r.target.slug if r.target else None,
-                "place": place_ref_dict(r.place) if r.place else None,
+                "place": r.place.as_reference() if r.place else None,
                 "note": r.note,
             }
             for r in practice.replications.all()
@@ -334,21 +332,6 @@ def figure_value(outcome: Outcome) -> int | float | None:
         return None
     value = outcome.figure.normalize()
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-def place_ref_dict(place: Place) -> dict[str, str]:
-    if place.kind == Place.Kind.CITY:
-        parent = place.parent
-        subdivision = parent.code if parent and parent.kind == Place.Kind.SUBDIVISION else None
-        ref = PlaceRef(kind="city", code=subdivision, country=place.country_code, city=place.name)
-    else:
-        kinds: dict[str, Literal["region", "country", "subdivision"]] = {
-            Place.Kind.REGION: "region",
-            Place.Kind.COUNTRY: "country",
-            Place.Kind.SUBDIVISION: "subdivision",
-        }
-        ref = PlaceRef(kind=kinds[place.kind], code=place.code, country=None, city=None)
-    return place_to_dict(ref)
 
 
 def export_queryset() -> Any:
