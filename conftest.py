@@ -17,6 +17,7 @@ from atlas.lib import testing
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     from atlas.accounts.actions import ensure_role_groups
+    from atlas.entitlements.actions import import_starter_entitlements
     from atlas.places.actions import load_regions_and_countries
     from atlas.practices.actions import import_starter_practices
 
@@ -25,6 +26,7 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
         load_regions_and_countries()
         ensure_role_groups()
         import_starter_practices()
+        import_starter_entitlements()
     yield
 
 

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from atlas.pages.api import router as vocabulary_router
+from atlas.entitlements.api import router as entitlements_router
 from atlas.places.api import router as places_router
 from atlas.practices.api import router as practices_router
 
@@ -20,3 +21,4 @@ api = NinjaAPI(
 api.add_router("/vocabulary", vocabulary_router)
 api.add_router("/places", places_router)
 api.add_router("/practices", practices_router)
+api.add_router("/entitlements", entitlements_router)

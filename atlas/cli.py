@@ -8,7 +8,15 @@ import os
 import sys
 
 # The commands this project adds, in the order `atlas` lists them.
-PROJECT_COMMANDS = ("setup", "serve", "import-practices", "export-practices")
+PROJECT_COMMANDS = (
+    "setup",
+    "serve",
+    "import-practices",
+    "export-practices",
+    "reindex-practices",
+    "import-entitlements",
+    "export-entitlements",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

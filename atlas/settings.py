@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "atlas.accounts",
     "atlas.places",
     "atlas.practices",
+    "atlas.entitlements",
     "atlas.pages",
 ]
 

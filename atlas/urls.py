@@ -14,6 +14,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("atlas.pages.urls")),
     path("practices/", include("atlas.practices.urls")),
+    path("entitlements/", include("atlas.entitlements.urls")),
     path("accounts/", include("atlas.accounts.urls")),
     prefix_default_language=True,
 )

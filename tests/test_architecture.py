@@ -36,7 +36,13 @@ def test_core_never_imports_django() -> None:
 
 
 def test_core_imports_nothing_from_the_django_apps() -> None:
-    apps = ("atlas.accounts", "atlas.places", "atlas.practices", "atlas.pages")
+    apps = (
+        "atlas.accounts",
+        "atlas.places",
+        "atlas.practices",
+        "atlas.entitlements",
+        "atlas.pages",
+    )
     offenders = [
         str(path.relative_to(ROOT))
         for path in python_files(ATLAS / "core")

@@ -7,7 +7,13 @@ import pytest
 from django.core.management import get_commands, load_command_class
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_APPS = ("atlas.accounts", "atlas.places", "atlas.practices", "atlas.pages")
+PROJECT_APPS = (
+    "atlas.accounts",
+    "atlas.places",
+    "atlas.practices",
+    "atlas.entitlements",
+    "atlas.pages",
+)
 
 
 def settings_variables() -> set[str]:

@@ -1,6 +1,7 @@
 """The editors' review queue and history, in Django's admin."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -31,6 +32,7 @@ class ActorInline(admin.TabularInline):
 
 class SourceInline(admin.TabularInline):
     model = Source
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ("title", "url", "year", "accessed", "position")
     extra = 0
 

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from atlas.accounts.actions import ensure_role_groups
+from atlas.entitlements.actions import import_starter_entitlements
 from atlas.places.actions import load_regions_and_countries
 from atlas.practices.actions import import_starter_practices
 
@@ -26,5 +27,9 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=max(0, verbosity - 1))
         places = load_regions_and_countries()
         ensure_role_groups()
-        result = import_starter_practices()
-        self.stdout.write(f"Ready: {places} places and {result.created} starter practices added.")
+        practices = import_starter_practices()
+        entitlements = import_starter_entitlements()
+        self.stdout.write(
+            f"Ready: {places} places, {practices.created} starter practices and "
+            f"{entitlements.created} starter entitlements added."
+        )

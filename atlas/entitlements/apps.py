@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EntitlementsConfig(AppConfig):
+    name = "atlas.entitlements"
+    verbose_name = "Entitlements"
