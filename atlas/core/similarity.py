@@ -21,7 +21,7 @@ def term_weights(document_frequency: Mapping[str, int], total: int) -> dict[str,
 
     >>> weights = term_weights({"service:health": 50, "measure:municipal-id": 5}, 100)
     >>> round(weights["measure:municipal-id"], 3), round(weights["service:health"], 3)
-    (3.823, 1.684)
+    (3.823, 1.683)
     """
     return {
         term: math.log((total + 1) / (count + 1)) + 1 for term, count in document_frequency.items()

@@ -1,0 +1,21 @@
+"""The examples in atlas/core docstrings are run, so they stay true."""
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import atlas.core
+
+MODULES = sorted(
+    name
+    for _finder, name, _is_package in pkgutil.iter_modules(atlas.core.__path__, "atlas.core.")
+    if not name.endswith(".tests")
+)
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_hold(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.failed == 0
