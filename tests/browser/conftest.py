@@ -52,12 +52,14 @@ def static_files_from_the_source_tree() -> Iterator[None]:
 def load_starter_content() -> None:
     """What the root conftest loads for the session: places, roles, starter practices."""
     from atlas.accounts.actions import ensure_role_groups
+    from atlas.entitlements.actions import import_starter_entitlements
     from atlas.places.actions import load_regions_and_countries
     from atlas.practices.actions import import_starter_practices
 
     load_regions_and_countries()
     ensure_role_groups()
     import_starter_practices()
+    import_starter_entitlements()
 
 
 @pytest.fixture
