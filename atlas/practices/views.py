@@ -111,10 +111,25 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "text_dir": "rtl" if is_rtl(text_language) else "ltr",
         "source_dir": "rtl" if is_rtl(practice.language) else "ltr",
         "tags": tag_labels(practice, language),
-        "places": [place.label(language) for place in practice.places.all()],
+        "places": place_links(practice, language),
         "similar": search.similar_practices(practice) if practice.is_published else [],
     }
     return render(request, "practices/detail.html", context)
+
+
+def place_links(practice: Practice, language: str) -> list[tuple[str, str | None]]:
+    """Each place's name, linked to its entitlements where the map covers it."""
+    from atlas.entitlements.models import Entitlement
+    from atlas.places.tree import PlaceTree
+
+    tree = PlaceTree.load()
+    mapped = set(Entitlement.objects.values_list("place_id", flat=True).distinct())
+    links = []
+    for place in practice.places.all():
+        covered = any(pk in mapped for pk in tree.chain(place.pk))
+        url = reverse("entitlements:place", args=[place.pk]) if covered else None
+        links.append((place.label(language), url))
+    return links
 
 
 def tag_labels(practice: Practice, language: str) -> list[tuple[str, list[tuple[str, str]]]]:
