@@ -78,7 +78,10 @@ def import_entitlements(
                 if record.key in seen:
                     errors.append(
                         RecordError(
-                            line, "effective_from", f"repeats the period of {unit} {seen[record.key]}", unit
+                            line,
+                            "effective_from",
+                            f"repeats the period of {unit} {seen[record.key]}",
+                            unit,
                         )
                     )
                 seen[record.key] = line

@@ -48,7 +48,9 @@ class EntitlementForm(forms.ModelForm):
 
 
 # URLs typed without a scheme are taken as https (Django 6's default, chosen now).
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: "dict[type[models.Field[Any, Any]], dict[str, Any]]" = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class SourceInline(admin.TabularInline):
@@ -65,7 +67,9 @@ class StaleFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
         return [("stale", "Due for review")]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Entitlement]) -> QuerySet[Entitlement]:
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Entitlement]
+    ) -> QuerySet[Entitlement]:
         if self.value() == "stale":
             return queryset.filter(pk__in=Entitlement.objects.due_for_review().values("pk"))
         return queryset
@@ -75,7 +79,16 @@ class StaleFilter(admin.SimpleListFilter):
 class EntitlementAdmin(admin.ModelAdmin):
     form = EntitlementForm
     formfield_overrides = HTTPS_URLS
-    list_display = ("place", "service", "group", "law_level", "practice_level", "effective_from", "effective_to", "last_verified")
+    list_display = (
+        "place",
+        "service",
+        "group",
+        "law_level",
+        "practice_level",
+        "effective_from",
+        "effective_to",
+        "last_verified",
+    )
     list_filter = ("law_level", "practice_level", "firewall", StaleFilter, "group")
     search_fields = ("place__name", "service", "group", "conditions")
     raw_id_fields = ("place",)
@@ -101,7 +114,9 @@ class EntitlementAdmin(admin.ModelAdmin):
             obj.recorded_by = request.user  # type: ignore[assignment]
             obj.save()
             return
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in actions.AMENDABLE}
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in actions.AMENDABLE
+        }
         if not changes:
             return
         data = form.cleaned_data
@@ -134,5 +149,3 @@ class EntitlementAdmin(admin.ModelAdmin):
         # On a change the sources belong to the new period (amend_entitlement copies them).
         if not change:
             super().save_related(request, form, formsets, change)
-
-

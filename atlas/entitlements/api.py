@@ -46,7 +46,9 @@ class EntitlementOut(Schema):
     sources: list[SourceOut]
     last_verified: date | None
     is_stale: bool
-    recorded_for: str = Field(description="The place the fact was recorded for (it may be inherited).")
+    recorded_for: str = Field(
+        description="The place the fact was recorded for (it may be inherited)."
+    )
     is_inherited: bool
 
 
@@ -96,7 +98,9 @@ def entitlement_out(entitlement: Entitlement, place_id: int | None = None) -> En
         legal_basis=entitlement.legal_basis,
         legal_basis_url=entitlement.legal_basis_url,
         source_year=entitlement.source_year,
-        sources=[SourceOut(title=s.title, url=s.url, year=s.year) for s in entitlement.sources.all()],
+        sources=[
+            SourceOut(title=s.title, url=s.url, year=s.year) for s in entitlement.sources.all()
+        ],
         last_verified=entitlement.last_verified,
         is_stale=entitlement.is_stale,
         recorded_for=entitlement.place.name,
@@ -105,7 +109,9 @@ def entitlement_out(entitlement: Entitlement, place_id: int | None = None) -> En
 
 
 @router.get("", response=list[EntitlementOut], summary="Entitlements in force on a date")
-def list_entitlements(request: HttpRequest, params: Query[EntitlementFilter]) -> list[EntitlementOut]:
+def list_entitlements(
+    request: HttpRequest, params: Query[EntitlementFilter]
+) -> list[EntitlementOut]:
     on = params.on or timezone.localdate()
     if params.place is not None:
         place = get_object_or_404(Place, pk=params.place)
@@ -125,7 +131,9 @@ def list_entitlements(request: HttpRequest, params: Query[EntitlementFilter]) ->
     return [entitlement_out(e) for e in queryset[: params.limit]]
 
 
-@router.get("/export", response={200: None}, summary="Every entitlement period as JSON Lines or CSV")
+@router.get(
+    "/export", response={200: None}, summary="Every entitlement period as JSON Lines or CSV"
+)
 def export_entitlements(request: HttpRequest, format: str = "jsonl") -> StreamingHttpResponse:
     if format not in {"jsonl", "csv"}:
         raise HttpError(400, "format must be jsonl or csv")
@@ -137,7 +145,9 @@ def export_entitlements(request: HttpRequest, format: str = "jsonl") -> Streamin
     return response
 
 
-@router.get("/places/{place_id}/gaps", response=list[GapOut], summary="Gaps for a place, most severe first")
+@router.get(
+    "/places/{place_id}/gaps", response=list[GapOut], summary="Gaps for a place, most severe first"
+)
 def place_gaps(request: HttpRequest, place_id: int, on: date | None = None) -> list[GapOut]:
     place = get_object_or_404(Place, pk=place_id)
     gaps = maps.gaps_for(place, on or timezone.localdate())
@@ -154,7 +164,11 @@ def place_gaps(request: HttpRequest, place_id: int, on: date | None = None) -> l
     ]
 
 
-@router.get("/summaries", response=list[SummaryOut], summary="Counts across places, with the places behind them")
+@router.get(
+    "/summaries",
+    response=list[SummaryOut],
+    summary="Counts across places, with the places behind them",
+)
 def summaries(
     request: HttpRequest, group: str = "irregular-migrant", on: date | None = None
 ) -> list[SummaryOut]:

@@ -3,7 +3,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
@@ -26,16 +25,18 @@ class Cost(models.TextChoices):
 
 class Documents(models.TextChoices):
     NONE = "none", pgettext_lazy("documents", "No documents needed")
-    ALTERNATIVES = "alternatives-accepted", pgettext_lazy(
-        "documents", "Alternatives accepted (e.g. municipal ID, residence register)"
+    ALTERNATIVES = (
+        "alternatives-accepted",
+        pgettext_lazy("documents", "Alternatives accepted (e.g. municipal ID, residence register)"),
     )
     VALID_PERMIT = "valid-permit", pgettext_lazy("documents", "Valid residence permit required")
     UNCLEAR = "unclear", pgettext_lazy("documents", "Unclear")
 
 
 class Firewall(models.TextChoices):
-    LEGAL_PROHIBITION = "legal-prohibition", pgettext_lazy(
-        "firewall", "Law forbids passing data to immigration enforcement"
+    LEGAL_PROHIBITION = (
+        "legal-prohibition",
+        pgettext_lazy("firewall", "Law forbids passing data to immigration enforcement"),
     )
     LOCAL_POLICY = "local-policy", pgettext_lazy("firewall", "Local policy only")
     NO_RULE = "no-rule", pgettext_lazy("firewall", "No rule")
@@ -72,7 +73,9 @@ class Entitlement(models.Model):
     practice_level = models.CharField(max_length=16, choices=Level.choices, default=Level.UNCLEAR)
     practice_evidence = models.TextField(blank=True)
     cost = models.CharField(max_length=16, choices=Cost.choices, default=Cost.UNCLEAR)
-    documents = models.CharField(max_length=24, choices=Documents.choices, default=Documents.UNCLEAR)
+    documents = models.CharField(
+        max_length=24, choices=Documents.choices, default=Documents.UNCLEAR
+    )
     firewall = models.CharField(max_length=20, choices=Firewall.choices, default=Firewall.UNCLEAR)
     firewall_detail = models.TextField(blank=True)
     conditions = models.TextField(blank=True)
@@ -124,7 +127,6 @@ class Entitlement(models.Model):
             return True
         limit = timedelta(days=settings.ATLAS_STALE_AFTER_DAYS)
         return timezone.localdate() - self.last_verified > limit
-
 
 
 class EntitlementSource(models.Model):

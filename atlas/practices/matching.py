@@ -20,12 +20,14 @@ def practices_addressing(service: str, barrier: str, limit: int = 3) -> list[Pra
     sector = default_vocabulary().sector_of(service).slug
     with_barrier = Facet.objects.filter(facet="barrier", value=barrier).values("practice_id")
     exact = set(
-        Facet.objects.filter(facet="service", value=service, practice_id__in=with_barrier)
-        .values_list("practice_id", flat=True)
+        Facet.objects.filter(
+            facet="service", value=service, practice_id__in=with_barrier
+        ).values_list("practice_id", flat=True)
     )
     in_sector = set(
-        Facet.objects.filter(facet="service", value=sector, practice_id__in=with_barrier)
-        .values_list("practice_id", flat=True)
+        Facet.objects.filter(
+            facet="service", value=sector, practice_id__in=with_barrier
+        ).values_list("practice_id", flat=True)
     )
     candidates = Practice.objects.published().filter(pk__in=exact | in_sector)
     ranked = sorted(

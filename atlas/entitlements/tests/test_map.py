@@ -65,12 +65,16 @@ def test_a_change_keeps_the_earlier_period(ngo_editor) -> None:  # type: ignore[
 
 
 def test_the_matrix_for_an_earlier_date_shows_the_earlier_value(
-    anonymous_visitor: Client, ngo_editor  # type: ignore[no-untyped-def]
+    anonymous_visitor: Client,
+    ngo_editor,  # type: ignore[no-untyped-def]
 ) -> None:
     austria = place(kind="country", code="AT")
     current = Entitlement.objects.get(place=austria, service="health-primary", effective_to=None)
     new = amend_entitlement(
-        entitlement=current, changes={"law_level": "full"}, effective_from=date(2026, 1, 1), user=ngo_editor
+        entitlement=current,
+        changes={"law_level": "full"},
+        effective_from=date(2026, 1, 1),
+        user=ngo_editor,
     )
     earlier = anonymous_visitor.get("/en/entitlements/", {"on": "2025-06-01", "per_page": "all"})
     later = anonymous_visitor.get("/en/entitlements/", {"on": "2026-06-01", "per_page": "all"})
@@ -114,14 +118,21 @@ def test_an_editor_change_in_the_admin_opens_a_new_period(editor_client: Client)
 def test_the_timeline_lists_every_period(anonymous_visitor: Client, ngo_editor) -> None:  # type: ignore[no-untyped-def]
     austria = place(kind="country", code="AT")
     current = Entitlement.objects.get(place=austria, service="health-primary", effective_to=None)
-    amend_entitlement(entitlement=current, changes={"law_level": "full"}, effective_from=date(2026, 1, 1), user=ngo_editor)
+    amend_entitlement(
+        entitlement=current,
+        changes={"law_level": "full"},
+        effective_from=date(2026, 1, 1),
+        user=ngo_editor,
+    )
     body = anonymous_visitor.get(f"/en/entitlements/places/{austria.pk}/timeline/").content.decode()
     assert "2026-01-01" in body
 
 
 def test_comparison_shows_two_places_side_by_side(anonymous_visitor: Client) -> None:
     spain, italy = place(kind="country", code="ES"), place(kind="country", code="IT")
-    body = anonymous_visitor.get("/en/entitlements/compare/", {"place": [spain.pk, italy.pk]}).content.decode()
+    body = anonymous_visitor.get(
+        "/en/entitlements/compare/", {"place": [spain.pk, italy.pk]}
+    ).content.decode()
     assert "Spain" in body and "Italy" in body
     assert "Primary care" in body
 
@@ -171,9 +182,13 @@ def test_stale_records_are_flagged(anonymous_visitor: Client) -> None:
 
 def test_the_api_filters_by_place_service_and_date(anonymous_visitor: Client) -> None:
     spain = place(kind="country", code="ES")
-    data = anonymous_visitor.get("/api/entitlements", {"place": spain.pk, "service": "health-primary"}).json()
+    data = anonymous_visitor.get(
+        "/api/entitlements", {"place": spain.pk, "service": "health-primary"}
+    ).json()
     assert data and all(item["service"] == "health-primary" for item in data)
-    gaps = anonymous_visitor.get(f"/api/entitlements/places/{place(kind='country', code='GR').pk}/gaps").json()
+    gaps = anonymous_visitor.get(
+        f"/api/entitlements/places/{place(kind='country', code='GR').pk}/gaps"
+    ).json()
     assert gaps[0]["severity"] >= gaps[-1]["severity"]
 
 

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="a .jsonl or .csv file")
-        parser.add_argument("--format", choices=["jsonl", "csv"], help="default: from the extension")
+        parser.add_argument(
+            "--format", choices=["jsonl", "csv"], help="default: from the extension"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
