@@ -70,7 +70,7 @@ def profile_rows(rows: Sequence[maps.Row], language: str) -> list[dict[str, Any]
 
 
 GAP_KIND_TEXT = {
-    "access-emergency-only": lambda: _("Only emergency care in law"),
+    "access-emergency-only": lambda: _("Emergency access only, in law"),
     "access-partial": lambda: _("Partial access in law"),
     "access-none": lambda: _("No access in law"),
     "access-unclear": lambda: _("Access in law not known"),
@@ -129,19 +129,21 @@ def summary_sentences(
         }
         text = {
             "access-full": _(
-                "Of %(mapped)s places mapped, %(yes)s give %(group)s full access in law to %(service)s."
+                "Of %(mapped)s places mapped, %(yes)s give the group “%(group)s” full access in law "
+                "to %(service)s."
             ),
             "access-at-least-partial": _(
-                "Of %(mapped)s places mapped, %(yes)s give %(group)s at least partial access in law "
-                "to %(service)s."
+                "Of %(mapped)s places mapped, %(yes)s give the group “%(group)s” at least partial "
+                "access in law to %(service)s."
             ),
             "free": _(
                 "Of %(mapped)s places where the cost is known, %(yes)s make %(service)s free "
-                "for %(group)s."
+                "for the group “%(group)s”."
             ),
             "firewall": _(
-                "Of %(mapped)s places where it is known, %(yes)s forbid passing the data of "
-                "%(group)s using %(service)s to immigration enforcement, by law or local policy."
+                "Of %(mapped)s places where it is known, %(yes)s forbid passing the data of the "
+                "group “%(group)s” using %(service)s to immigration enforcement, by law or local "
+                "policy."
             ),
         }[summary.question] % values
         sentences.append(

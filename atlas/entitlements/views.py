@@ -91,6 +91,16 @@ def place_timeline(request: HttpRequest, place_id: int) -> HttpResponse:
     periods = maps.history(place)
     if not periods:
         raise Http404
+    vocabulary = default_vocabulary()
+    periods = [
+        {
+            "entitlement": e,
+            "service": vocabulary.get("service", e.service).label(language),
+            "group": vocabulary.get("group", e.group).label(language),
+            "recorded_at": e.place.label(language),
+        }
+        for e in periods
+    ]
     return render(
         request,
         "entitlements/timeline.html",

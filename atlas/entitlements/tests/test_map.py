@@ -169,7 +169,7 @@ def test_summary_counts_equal_an_independent_count(anonymous_visitor: Client, se
     assert set(summary["places_mapped"]) == expected_mapped
     assert set(summary["places_yes"]) == expected_full
     page = anonymous_visitor.get("/en/entitlements/gaps-and-priorities/").content.decode()
-    assert f"Of {len(expected_mapped)} places mapped, {len(expected_full)} give" in page
+    assert f"Of {len(expected_mapped)} places mapped, {len(expected_full)} give the group" in page
 
 
 def test_stale_records_are_flagged(anonymous_visitor: Client) -> None:
