@@ -11,16 +11,17 @@ import csv
 import io
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from atlas.core.places import PlaceError, PlaceRef, parse_place_ref
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 MAX_LINES = 200_000
+T = TypeVar("T")
 
 # A spreadsheet runs a cell that starts with one of these as a formula, so an
 # export prefixes such a cell with an apostrophe and an import removes it
@@ -246,3 +247,67 @@ def drain(buffer: io.StringIO) -> str:
     buffer.seek(0)
     buffer.truncate()
     return value
+
+
+# Stop listing problems after this many: the first ones are what a person fixes.
+MAX_REPORTED_ERRORS = 50
+
+
+class ImportRefused(ValueError):
+    """An import with at least one bad record; nothing was written."""
+
+    def __init__(self, errors: Sequence[RecordError]) -> None:
+        self.errors = list(errors[:MAX_REPORTED_ERRORS])
+        lines = "\n".join(str(error) for error in self.errors)
+        super().__init__(f"import refused, nothing was imported:\n{lines}")
+
+
+def check_records(
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    parse: Callable[[Mapping[str, Any]], T],
+    *,
+    key: Callable[[T], Hashable],
+    key_field: str,
+    unit: str = "line",
+) -> tuple[list[tuple[int, T]], list[RecordError]]:
+    """Parse every raw record, collecting errors instead of stopping at the first.
+
+    Returns the parsed records with their line numbers and the errors, each
+    naming its line (or CSV row: `unit`) and field; a record whose `key`
+    repeats an earlier one is an error on `key_field`, and an empty file is an
+    error too. Callers refuse the whole import when any error is returned.
+
+    >>> rows = [(1, {"n": "a"}), (2, {"n": ""}), (3, {"n": "a"})]
+    >>> def parse(raw):
+    ...     if not raw["n"]:
+    ...         raise FieldError("n", "is required")
+    ...     return raw["n"]
+    >>> records, errors = check_records(rows, parse, key=str, key_field="n")
+    >>> [str(e) for e in errors]
+    ['line 2, field n: is required', 'line 3, field n: repeats line 1']
+    """
+    records: list[tuple[int, T]] = []
+    errors: list[RecordError] = []
+    seen: dict[Hashable, int] = {}
+    try:
+        for line, raw in rows:
+            try:
+                record = parse(raw)
+            except FieldError as error:
+                errors.append(RecordError(line, error.field, error.message, unit))
+            else:
+                identity = key(record)
+                if identity in seen:
+                    errors.append(
+                        RecordError(line, key_field, f"repeats {unit} {seen[identity]}", unit)
+                    )
+                else:
+                    seen[identity] = line
+                records.append((line, record))
+            if len(errors) >= MAX_REPORTED_ERRORS:
+                break
+    except RecordError as error:
+        errors.append(error)
+    if not errors and not records:
+        errors.append(RecordError(1, None, "the file holds no records", unit))
+    return records, errors

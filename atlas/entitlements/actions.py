@@ -12,12 +12,11 @@ from django.utils import timezone
 from atlas.accounts.models import User
 from atlas.core.entitlement_format import EntitlementRecord, parse_entitlement
 from atlas.core.places import PlaceError
-from atlas.core.records import FieldError, RecordError, SourceRecord, read_jsonl
+from atlas.core.records import ImportRefused, RecordError, SourceRecord, check_records, read_jsonl
 from atlas.core.vocabulary import default_vocabulary
 from atlas.entitlements.models import Entitlement, EntitlementSource
 from atlas.places.actions import resolve_place
 
-MAX_REPORTED_ERRORS = 50
 STARTER_FILE = Path(__file__).resolve().parent / "starter" / "entitlements.jsonl"
 # The fields a change may touch; place, service and group identify the fact itself.
 AMENDABLE = (
@@ -39,15 +38,6 @@ AMENDABLE = (
 )
 
 
-class ImportRefused(ValueError):
-    """An import with at least one bad record; nothing was written."""
-
-    def __init__(self, errors: Sequence[RecordError]) -> None:
-        self.errors = list(errors)
-        lines = "\n".join(str(error) for error in self.errors)
-        super().__init__(f"import refused, nothing was imported:\n{lines}")
-
-
 @dataclass(frozen=True)
 class ImportResult:
     created: int
@@ -65,35 +55,15 @@ def import_entitlements(
     that period on its start date, so the history is kept.
     """
     vocabulary = default_vocabulary()
-    records: list[tuple[int, EntitlementRecord]] = []
-    errors: list[RecordError] = []
-    seen: dict[tuple[Any, ...], int] = {}
-    try:
-        for line, raw in rows:
-            try:
-                record = parse_entitlement(raw, vocabulary=vocabulary)
-            except FieldError as error:
-                errors.append(RecordError(line, error.field, error.message, unit))
-            else:
-                if record.key in seen:
-                    errors.append(
-                        RecordError(
-                            line,
-                            "effective_from",
-                            f"repeats the period of {unit} {seen[record.key]}",
-                            unit,
-                        )
-                    )
-                seen[record.key] = line
-                records.append((line, record))
-            if len(errors) >= MAX_REPORTED_ERRORS:
-                break
-    except RecordError as error:
-        errors.append(error)
-    if not errors and not records:
-        errors.append(RecordError(1, None, "the file holds no records", unit))
+    records, errors = check_records(
+        rows,
+        lambda raw: parse_entitlement(raw, vocabulary=vocabulary),
+        key=lambda record: record.key,
+        key_field="effective_from",
+        unit=unit,
+    )
     if errors:
-        raise ImportRefused(errors[:MAX_REPORTED_ERRORS])
+        raise ImportRefused(errors)
     created = updated = closed = 0
     with transaction.atomic():
         # Earlier periods first, so a later one closes them.

@@ -1,7 +1,7 @@
 """Writes to the practice library. Views, the API and the CLI all call these."""
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from atlas.core.practice_format import (
     parse_record,
     read_jsonl,
 )
+from atlas.core.records import ImportRefused, check_records
 from atlas.core.vocabulary import default_vocabulary
 from atlas.places.actions import resolve_place
 from atlas.practices import search
@@ -32,18 +33,6 @@ from atlas.practices.models import (
     Tag,
     Translation,
 )
-
-# Stop listing problems after this many: the first ones are what a person fixes.
-MAX_REPORTED_ERRORS = 50
-
-
-class ImportRefused(ValueError):
-    """An import with at least one bad record; nothing was written."""
-
-    def __init__(self, errors: Sequence[RecordError]) -> None:
-        self.errors = list(errors)
-        lines = "\n".join(str(error) for error in self.errors)
-        super().__init__(f"import refused, nothing was imported:\n{lines}")
 
 
 @dataclass(frozen=True)
@@ -62,31 +51,15 @@ def import_practices(
     existing practices by slug and replace them.
     """
     vocabulary = default_vocabulary()
-    records: list[tuple[int, PracticeRecord]] = []
-    errors: list[RecordError] = []
-    seen: dict[str, int] = {}
-    try:
-        for line, raw in rows:
-            try:
-                record = parse_record(raw, vocabulary=vocabulary)
-            except FieldError as error:
-                errors.append(RecordError(line, error.field, error.message, unit))
-            else:
-                if record.slug in seen:
-                    errors.append(
-                        RecordError(
-                            line, "slug", f"repeats the slug of {unit} {seen[record.slug]}", unit
-                        )
-                    )
-                seen[record.slug] = line
-                records.append((line, record))
-            if len(errors) >= MAX_REPORTED_ERRORS:
-                break
-    except RecordError as error:
-        errors.append(error)
-    if not errors and not records:
-        errors.append(RecordError(1, None, "the file holds no records", unit))
-    known = set(seen) | set(Practice.objects.values_list("slug", flat=True))
+    records, errors = check_records(
+        rows,
+        lambda raw: parse_record(raw, vocabulary=vocabulary),
+        key=lambda record: record.slug,
+        key_field="slug",
+        unit=unit,
+    )
+    in_file = {record.slug for _line, record in records}
+    known = in_file | set(Practice.objects.values_list("slug", flat=True))
     for line, record in records:
         for index, replication in enumerate(record.replications):
             if replication.practice and replication.practice not in known:
@@ -99,7 +72,7 @@ def import_practices(
                     )
                 )
     if errors:
-        raise ImportRefused(errors[:MAX_REPORTED_ERRORS])
+        raise ImportRefused(errors)
     created = updated = 0
     with transaction.atomic():
         saved: list[tuple[Practice, PracticeRecord]] = []
