@@ -12,6 +12,7 @@ from atlas.core.entitlement_format import write_csv, write_jsonl
 from atlas.core.entitlements import summarise
 from atlas.entitlements import actions, maps
 from atlas.entitlements.models import Entitlement
+from atlas.lib.downloads import download
 from atlas.places.models import Place
 from atlas.places.tree import PlaceTree
 
@@ -139,10 +140,7 @@ def export_entitlements(request: HttpRequest, format: str = "jsonl") -> Streamin
         raise HttpError(400, "format must be jsonl or csv")
     records = (actions.export_record(e) for e in actions.export_queryset())
     writer = write_csv if format == "csv" else write_jsonl
-    content_type = "text/csv" if format == "csv" else "application/jsonl"
-    response = StreamingHttpResponse(writer(records), content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="entitlements.{format}"'
-    return response
+    return download(writer(records), file_format=format, name="entitlements")
 
 
 @router.get(

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 
 from atlas.core.practice_format import FieldError, parse_record, write_csv, write_jsonl
 from atlas.core.vocabulary import default_vocabulary
+from atlas.lib.downloads import download
 from atlas.practices import actions, search
 from atlas.practices.models import Practice
 from atlas.practices.submissions import SubmissionThrottled, check_submission_rate
@@ -208,14 +209,8 @@ def export_practices(request: HttpRequest, format: str = "jsonl") -> StreamingHt
     if format not in {"jsonl", "csv"}:
         raise HttpError(400, "format must be jsonl or csv")
     records = (actions.export_record(p) for p in actions.export_queryset().published())
-    if format == "csv":
-        response = StreamingHttpResponse(write_csv(records), content_type="text/csv; charset=utf-8")
-    else:
-        response = StreamingHttpResponse(
-            write_jsonl(records), content_type="application/jsonl; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="practices.{format}"'
-    return response
+    writer = write_csv if format == "csv" else write_jsonl
+    return download(writer(records), file_format=format, name="practices")
 
 
 @router.post(
