@@ -2,8 +2,8 @@
 
 from ninja import NinjaAPI
 
-from atlas.pages.api import router as vocabulary_router
 from atlas.entitlements.api import router as entitlements_router
+from atlas.pages.api import router as vocabulary_router
 from atlas.places.api import router as places_router
 from atlas.practices.api import router as practices_router
 

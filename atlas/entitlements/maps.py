@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Exists, OuterRef
+
 from atlas.core.entitlements import Fact, Gap, default_gap_weights, find_gaps, resolve
 from atlas.core.vocabulary import default_vocabulary
 from atlas.entitlements.models import Entitlement
@@ -81,17 +83,18 @@ def service_order() -> dict[str, int]:
 
 
 def mapped_places() -> list[Place]:
-    """Places with entitlements of their own, and cities below them."""
-    ids = set(Entitlement.objects.values_list("place_id", flat=True).distinct())
-    return list(Place.objects.filter(pk__in=ids).order_by("name", "kind"))
+    """Places with entitlements of their own (a city without its own is reached from a
+    practice or the API, and inherits)."""
+    # One index probe per place, not a pass over every entitlement.
+    has_own = Exists(Entitlement.objects.filter(place_id=OuterRef("pk")))
+    return list(Place.objects.filter(has_own).order_by("name", "kind"))
 
 
-@dataclass(frozen=True)
-class Cell:
-    entitlement_id: int
-    level: str
-    is_inherited: bool
-    recorded_at: str
+# One cell: (entitlement_id, level, is_inherited, recorded_at). A plain tuple rather than
+# a class: a page of every place holds thousands of cells, and the garbage collector stops
+# tracking a plain tuple of plain values, where class instances brought on its slow full
+# collections (benchmarks/entitlements.md).
+Cell = tuple[int, str, bool, int]
 
 
 @dataclass(frozen=True)
@@ -101,9 +104,7 @@ class Matrix:
     cells: dict[tuple[int, str], Cell]
 
 
-def matrix(
-    *, group: str, on: date, view: str, places: Sequence[Place], tree: PlaceTree
-) -> Matrix:
+def matrix(*, group: str, on: date, view: str, places: Sequence[Place], tree: PlaceTree) -> Matrix:
     """Places × services for one group on one date: each cell the level in law or practice.
 
     One query for the group's facts in force; inheritance is walked in memory.
@@ -126,17 +127,21 @@ def matrix(
     services = sorted(services_present, key=lambda s: order.get(s, 999))
     cells: dict[tuple[int, str], Cell] = {}
     for place in places:
+        place_pk = place.pk
+        # Walk up once per place, not once per cell: the nearest record of a service wins.
+        nearest: dict[str, Cell] = {}
+        for ancestor in chains[place_pk]:
+            entries = by_place.get(ancestor)
+            if not entries:
+                continue
+            is_inherited = ancestor != place_pk
+            for service, (pk, level) in entries.items():
+                if service not in nearest:
+                    nearest[service] = (pk, level, is_inherited, ancestor)
         for service in services:
-            for ancestor in chains[place.pk]:
-                found = by_place.get(ancestor, {}).get(service)
-                if found is not None:
-                    cells[(place.pk, service)] = Cell(
-                        entitlement_id=found[0],
-                        level=found[1],
-                        is_inherited=ancestor != place.pk,
-                        recorded_at=tree.nodes[ancestor].name,
-                    )
-                    break
+            cell = nearest.get(service)
+            if cell is not None:
+                cells[(place_pk, service)] = cell
     return Matrix(services=services, places=list(places), cells=cells)
 
 
@@ -152,11 +157,22 @@ def history(place: Place, tree: PlaceTree | None = None) -> list[Entitlement]:
 
 
 def groups_present() -> list[str]:
-    present = set(Entitlement.objects.values_list("group", flat=True).distinct())
-    return [t.slug for t in default_vocabulary().terms("group") if t.slug in present]
+    slugs = [t.slug for t in default_vocabulary().terms("group")]
+    if not slugs:
+        return []
+    # One query asking EXISTS once per vocabulary group, an index probe each, where a
+    # SELECT DISTINCT "group" reads every entitlement. It selects from the entitlements
+    # table only to have a row to put the answers in.
+    checks = {f"has_{i}": Exists(Entitlement.objects.filter(group=s)) for i, s in enumerate(slugs)}
+    row = Entitlement.objects.order_by().annotate(**checks).values_list(*checks).first()
+    if row is None:
+        return []  # No entitlements at all.
+    return [slug for slug, has in zip(slugs, row, strict=True) if has]
 
 
-def all_place_facts(places: Iterable[Place], on: date, tree: PlaceTree) -> dict[str, dict[tuple[str, str], Fact]]:
+def all_place_facts(
+    places: Iterable[Place], on: date, tree: PlaceTree
+) -> dict[str, dict[tuple[str, str], Fact]]:
     """For summaries: the resolved facts of every mapped place, keyed by place id."""
     places = list(places)
     chains = {place.pk: tree.chain(place.pk) for place in places}

@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -29,30 +31,69 @@ def level_label(level: str) -> str:
 
 
 def matrix_rows(result: maps.Matrix, language: str) -> list[dict[str, Any]]:
+    """The matrix rows, each row's cells already rendered to HTML.
+
+    A page of every place holds thousands of cells, and looping over them in the
+    template took most of the request (benchmarks/entitlements.md). The markup is
+    what that loop wrote: each value escaped as `{{ }}` escapes it, the parts
+    shared by many cells (a level's class and label, an "inherited from" mark)
+    made once, and the links built from one reversed pattern.
+    """
+    detail_prefix, detail_suffix = (escape(part) for part in id_url_parts("entitlements:detail"))
+    place_prefix, place_suffix = id_url_parts("entitlements:place")
+    heads: dict[str, str] = {}
+    tails: dict[str, str] = {}
+    marks: dict[int, str] = {}
+    # The places facts are inherited from, named in the reader's language.
+    sources = {cell[3] for cell in result.cells.values() if cell[2]}
+    names = {pk: place.label(language) for pk, place in Place.objects.in_bulk(sources).items()}
     rows = []
     for place in result.places:
         cells = []
         for service in result.services:
             cell = result.cells.get((place.pk, service))
             if cell is None:
-                cells.append(None)
+                cells.append('<td class="empty">–</td>')
                 continue
-            cells.append(
-                {
-                    "level": cell.level,
-                    "label": level_label(cell.level),
-                    "url": reverse("entitlements:detail", args=[cell.entitlement_id]),
-                    "inherited_from": cell.recorded_at if cell.is_inherited else "",
-                }
-            )
+            entitlement_id, level, is_inherited, recorded_at = cell
+            if level not in heads:
+                heads[level] = f'<td class="level-{escape(level)}"><a href="{detail_prefix}'
+                tails[level] = f'{detail_suffix}">{escape(level_label(level))}</a>'
+            mark = ""
+            if is_inherited:
+                mark = marks.get(recorded_at, "")
+                if not mark:
+                    mark = marks[recorded_at] = inherited_mark(names.get(recorded_at, ""))
+            cells.append(f"{heads[level]}{int(entitlement_id)}{tails[level]}{mark}</td>")
         rows.append(
             {
                 "name": place.label(language),
-                "url": reverse("entitlements:place", args=[place.pk]),
-                "cells": cells,
+                "url": f"{place_prefix}{int(place.pk)}{place_suffix}",
+                # Safe: fixed markup and values escaped above.
+                "cells": mark_safe("".join(cells)),  # noqa: S308
             }
         )
     return rows
+
+
+def id_url_parts(viewname: str) -> tuple[str, str]:
+    """What `reverse(viewname, args=[pk])` puts before and after the id.
+
+    The id is the view's only argument, an `<int:…>` segment: only its digits change,
+    so the pattern is resolved once rather than once per link.
+    """
+    sentinel = 9876543210
+    prefix, suffix = reverse(viewname, args=[sentinel]).split(str(sentinel))
+    return prefix, suffix
+
+
+def inherited_mark(place: str) -> str:
+    """The ↑ after a cell recorded for a larger place, with the place named for screen readers."""
+    text = _("Recorded for %(place)s") % {"place": escape(place)}
+    return (
+        f' <span class="inherited-mark" title="{text}">↑'
+        f'<span class="visually-hidden">{text}</span></span>'
+    )
 
 
 def profile_rows(rows: Sequence[maps.Row], language: str) -> list[dict[str, Any]]:
@@ -129,8 +170,8 @@ def summary_sentences(
         }
         text = {
             "access-full": _(
-                "Of %(mapped)s places mapped, %(yes)s give the group “%(group)s” full access in law "
-                "to %(service)s."
+                "Of %(mapped)s places mapped, %(yes)s give the group “%(group)s” full access "
+                "in law to %(service)s."
             ),
             "access-at-least-partial": _(
                 "Of %(mapped)s places mapped, %(yes)s give the group “%(group)s” at least partial "
@@ -149,10 +190,10 @@ def summary_sentences(
         sentences.append(
             {
                 "summary": summary,
+                "service": vocabulary.get("service", summary.service).label(language),
                 "text": text,
                 "places_yes": sorted(names[key] for key in summary.places_yes),
                 "places_unclear": sorted(names[key] for key in summary.places_unclear),
             }
         )
     return sentences
-

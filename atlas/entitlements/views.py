@@ -51,17 +51,21 @@ def entitlement_matrix(request: HttpRequest) -> HttpResponse:
     tree = PlaceTree.load()
     result = maps.matrix(group=group, on=on, view=view, places=list(page), tree=tree)
     vocabulary = default_vocabulary()
+    present = set(maps.groups_present())  # Once, not once per vocabulary term.
     context = {
         "group": group,
         "groups": [
-            (t.slug, t.label(language)) for t in vocabulary.terms("group") if t.slug in maps.groups_present()
+            (t.slug, t.label(language)) for t in vocabulary.terms("group") if t.slug in present
         ],
         "view": view,
         "on": on,
         "page": page,
         "services": [(s, vocabulary.get("service", s).label(language)) for s in result.services],
         "rows": matrix_rows(result, language),
-        "levels": [(level, level_label(level)) for level in ("full", "partial", "emergency-only", "none", "unclear")],
+        "levels": [
+            (level, level_label(level))
+            for level in ("full", "partial", "emergency-only", "none", "unclear")
+        ],
         "query": request.GET.urlencode(),
     }
     return render(request, "entitlements/matrix.html", context)
@@ -88,8 +92,8 @@ def place_profile(request: HttpRequest, place_id: int) -> HttpResponse:
 def place_timeline(request: HttpRequest, place_id: int) -> HttpResponse:
     language = translation.get_language() or "en"
     place = get_object_or_404(Place, pk=place_id)
-    periods = maps.history(place)
-    if not periods:
+    history = maps.history(place)
+    if not history:
         raise Http404
     vocabulary = default_vocabulary()
     periods = [
@@ -99,7 +103,7 @@ def place_timeline(request: HttpRequest, place_id: int) -> HttpResponse:
             "group": vocabulary.get("group", e.group).label(language),
             "recorded_at": e.place.label(language),
         }
-        for e in periods
+        for e in history
     ]
     return render(
         request,
@@ -119,7 +123,9 @@ def compare(request: HttpRequest) -> HttpResponse:
     services: list[str] = []
     for place in places:
         facts = maps.facts_for(place, on, tree)
-        cells = {service: fact for (service, fact_group), fact in facts.items() if fact_group == group}
+        cells = {
+            service: fact for (service, fact_group), fact in facts.items() if fact_group == group
+        }
         services += [s for s in cells if s not in services]
         columns.append({"place": place, "name": place.label(language), "cells": cells})
     order = maps.service_order()

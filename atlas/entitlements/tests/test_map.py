@@ -204,3 +204,24 @@ def test_export_imports_back_unchanged(tmp_path) -> None:  # type: ignore[no-unt
     assert again.read_text() == before
     assert len(before.splitlines()) == Entitlement.objects.count()
     json.loads(before.splitlines()[0])
+
+
+def test_the_matrix_marks_inherited_cells_in_the_readers_language(
+    anonymous_visitor: Client,
+) -> None:
+    # Barcelona records one fact of its own; its other cells come from Spain.
+    barcelona = place(kind="city", name="Barcelona")
+    spain_row = Entitlement.objects.filter(place__code="ES", effective_to=None).first()
+    assert spain_row is not None
+    own = Entitlement.objects.create(
+        place=barcelona,
+        service="education-school",
+        group="irregular-migrant",
+        law_level="full",
+        last_verified=date(2026, 11, 22),
+    )
+    body = anonymous_visitor.get("/es/entitlements/", {"per_page": "all"}).content.decode()
+    row = body[body.index(f"/es/entitlements/places/{barcelona.pk}/") :].split("</tr>")[0]
+    assert f"/es/entitlements/{own.pk}/" in row
+    assert "Registrado para España" in row
+    assert "Spain" not in row
