@@ -61,7 +61,8 @@ messages:
 	cd atlas && ../$(BIN)/django-admin compilemessages --settings atlas.settings --pythonpath ..
 
 bench: install-dev
-	$(BIN)/python benchmarks/search.py
+	$(BIN)/python benchmarks/search.py --database both
+	$(BIN)/python benchmarks/entitlements.py --database both
 
 clean:
 	rm -rf $(VENV) var

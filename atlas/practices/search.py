@@ -16,6 +16,7 @@ written when a practice is indexed.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -79,14 +80,38 @@ def search_practices(
     if sort == "relevance" and not terms:
         sort = "newest"
 
-    hits_sql, params = matching_sql(terms, clean)
+    hits_sql, matched_params = matching_sql(terms, clean)
+    # Typed for the cursor, whose stubs reject list[object]; the values are strings.
+    params: list[Any] = matched_params
     order = {
         "relevance": "h.rank, h.id",
         "newest": "d.published_at DESC, h.id DESC",
         "oldest": "d.published_at, h.id",
         "title": "d.title, h.id",
     }[sort]
+    facets_sql = (
+        "SELECT f.facet, f.value, COUNT(*) FROM practices_facet f "  # noqa: S608
+        f"WHERE f.practice_id IN (SELECT id FROM ({hits_sql}) h) "
+        "GROUP BY f.facet, f.value"
+    )
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # Find the matches once, not once each for the count, the page and the
+            # facets: every evaluation reruns the FTS5 match and bm25 over all hits
+            # (docs/benchmarks.md). The table is private to this connection.
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY, rank)"
+            )
+            cursor.execute("DELETE FROM temp.search_hits")
+            cursor.execute(f"INSERT INTO temp.search_hits (id, rank) {hits_sql}", params)
+            hits_sql, params = "SELECT id, rank FROM temp.search_hits", []
+            # CROSS JOIN keeps the hits as the outer loop: the planner, with no
+            # statistics on the temporary table, otherwise scans every facet row.
+            facets_sql = (
+                "SELECT f.facet, f.value, COUNT(*) FROM temp.search_hits h "
+                "CROSS JOIN practices_facet f ON f.practice_id = h.id "
+                "GROUP BY f.facet, f.value"
+            )
         cursor.execute(f"SELECT COUNT(*) FROM ({hits_sql}) h", params)  # noqa: S608
         total = cursor.fetchone()[0]
         cursor.execute(
@@ -98,22 +123,15 @@ def search_practices(
         ids = [row[0] for row in cursor.fetchall()]
         facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         if with_facets and total:
-            cursor.execute(
-                "SELECT f.facet, f.value, COUNT(*) FROM practices_facet f "  # noqa: S608
-                f"WHERE f.practice_id IN (SELECT id FROM ({hits_sql}) h) "
-                "GROUP BY f.facet, f.value",
-                params,
-            )
+            cursor.execute(facets_sql, params)
             for name, value, count in cursor.fetchall():
                 facets[name][value] = count
     return SearchResult(total=total, ids=ids, facets=facets, terms=terms, filters=clean)
 
 
-def matching_sql(
-    terms: list[str], filters: Mapping[str, Sequence[str]]
-) -> tuple[str, list[object]]:
+def matching_sql(terms: list[str], filters: Mapping[str, Sequence[str]]) -> tuple[str, list[Any]]:
     """SQL selecting (id, rank) of the matching practices, with its parameters."""
-    params: list[object] = []
+    params: list[Any] = []
     if terms:
         if connection.vendor == "postgresql":
             # Each term is \w+ only (query_terms), so it is safe inside tsquery.
@@ -134,11 +152,16 @@ def matching_sql(
             params.append(match)
     else:
         sql = "SELECT d.practice_id AS id, 0 AS rank FROM practices_searchdocument d"
+    # On SQLite, "+" stops the planner handing the id to FTS5 as a rowid
+    # constraint, which reruns the whole match once per practice in the facet
+    # (minutes at 100,000 practices); the match then runs once, and is filtered.
+    column = "+m.id" if terms and connection.vendor == "sqlite" else "m.id"
     conditions = []
     for name, values in filters.items():
         for value in values:
             conditions.append(
-                "m.id IN (SELECT practice_id FROM practices_facet WHERE facet = %s AND value = %s)"
+                f"{column} IN (SELECT practice_id FROM practices_facet "  # noqa: S608
+                "WHERE facet = %s AND value = %s)"
             )
             params += [name, value]
     if conditions:
