@@ -9,9 +9,25 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from atlas.lib import testing
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files_from_the_source_tree() -> Iterator[None]:
+    """Link static files by their plain names, as the finders serve them.
+
+    Production's storage hashes names through a manifest that `atlas setup`
+    writes with collectstatic; the tests must not depend on a collected tree.
+    """
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -159,9 +159,6 @@ LANGUAGE_COOKIE_AGE = None
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "atlas" / "static"]
-# A page asked for before `atlas setup` collected the static files links the
-# plain file name rather than failing.
-WHITENOISE_MANIFEST_STRICT = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test.utils import override_settings
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise
@@ -34,19 +33,6 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 # Fail in seconds, not the default half minute, when an element never shows up.
 TIMEOUT_MS = 10_000
-
-
-@pytest.fixture(scope="session", autouse=True)
-def static_files_from_the_source_tree() -> Iterator[None]:
-    """Serve the stylesheet from the source tree as the live server's static handler
-    does, whatever a local `collectstatic` left in var/static."""
-    with override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ):
-        yield
 
 
 def load_starter_content() -> None:
