@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from atlas.accounts.models import User
-from atlas.core.entitlement_format import EntitlementRecord, parse_entitlement
+from atlas.core.entitlement_format import FIELDS, EntitlementRecord, parse_entitlement
 from atlas.core.places import PlaceError
 from atlas.core.records import ImportRefused, RecordError, SourceRecord, check_records, read_jsonl
 from atlas.core.vocabulary import default_vocabulary
@@ -18,23 +18,12 @@ from atlas.entitlements.models import Entitlement, EntitlementSource
 from atlas.places.actions import resolve_place
 
 STARTER_FILE = Path(__file__).resolve().parent / "starter" / "entitlements.jsonl"
-# The fields a change may touch; place, service and group identify the fact itself.
-AMENDABLE = (
-    "law_level",
-    "practice_level",
-    "practice_evidence",
-    "cost",
-    "documents",
-    "firewall",
-    "firewall_detail",
-    "conditions",
-    "legal_basis",
-    "legal_basis_url",
-    "notes",
-    "source_notes",
-    "source_year",
-    "last_verified",
-    "verified_by",
+# The fields a change may touch: place, service and group identify the fact, the
+# period is what a change opens and closes, and sources are kept in their own rows.
+AMENDABLE = tuple(
+    name
+    for name in FIELDS
+    if name not in {"place", "service", "group", "effective_from", "effective_to", "sources"}
 )
 
 
