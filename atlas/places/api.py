@@ -2,6 +2,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from atlas.core.places import normalize_name
 from atlas.places.models import Place
 
 router = Router(tags=["places"])
@@ -31,8 +32,6 @@ def list_places(request: HttpRequest, params: Query[PlaceFilter]) -> list[Place]
     if params.country:
         places = places.filter(country_code=params.country.upper())
     if params.q:
-        from atlas.core.places import normalize_name
-
         places = places.filter(
             Q(normalized_name__contains=normalize_name(params.q)) | Q(code__iexact=params.q)
         )

@@ -20,6 +20,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from atlas.core.languages import LANGUAGES
+from atlas.core.similarity import similarity, term_weights, title_words
 from atlas.core.text import fold, query_terms
 from atlas.core.vocabulary import default_vocabulary
 from atlas.places.models import Place
@@ -207,8 +209,6 @@ def document_text(practice: Practice) -> tuple[str, str]:
     for tag in practice.tag_set.all():
         if vocabulary.has(tag.kind, tag.slug):
             body += list(vocabulary.get(tag.kind, tag.slug).labels.values())
-    from atlas.core.languages import LANGUAGES
-
     for place in practice.places.all():
         body += sorted({place.label(language) for language in LANGUAGES})
         if place.kind == Place.Kind.CITY and place.parent is not None:
@@ -252,8 +252,6 @@ def reindex_all(practices: Iterable[Practice] | None = None) -> int:
 
 def similar_practices(practice: Practice, limit: int = 5) -> list[Practice]:
     """Published practices most like this one, by shared vocabulary and title words."""
-    from atlas.core.similarity import similarity, term_weights, title_words
-
     own = Facet.objects.filter(
         practice=practice, facet__in=("service", "group", "barrier", "measure")
     )

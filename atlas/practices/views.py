@@ -12,7 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from atlas.core.languages import is_rtl
 from atlas.core.practice_format import FieldError
+from atlas.core.vocabulary import default_vocabulary
+from atlas.entitlements.models import Entitlement
 from atlas.lib.headers import form_page
+from atlas.places.tree import PlaceTree
 from atlas.practices import actions, search
 from atlas.practices.forms import SubmissionForm
 from atlas.practices.models import Practice
@@ -119,9 +122,6 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def place_links(practice: Practice, language: str) -> list[tuple[str, str | None]]:
     """Each place's name, linked to its entitlements where the map covers it."""
-    from atlas.entitlements.models import Entitlement
-    from atlas.places.tree import PlaceTree
-
     tree = PlaceTree.load()
     mapped = set(Entitlement.objects.values_list("place_id", flat=True).distinct())
     links = []
@@ -133,8 +133,6 @@ def place_links(practice: Practice, language: str) -> list[tuple[str, str | None
 
 
 def tag_labels(practice: Practice, language: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    from atlas.core.vocabulary import default_vocabulary
-
     vocabulary = default_vocabulary()
     headings = {
         "service": _("Services"),
