@@ -10,8 +10,8 @@ import atlas.core
 
 MODULES = sorted(
     name
-    for _finder, name, _is_package in pkgutil.iter_modules(atlas.core.__path__, "atlas.core.")
-    if not name.endswith(".tests")
+    for _finder, name, _is_package in pkgutil.walk_packages(atlas.core.__path__, "atlas.core.")
+    if ".tests" not in name
 )
 
 
