@@ -280,3 +280,18 @@ class Facet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}"
+
+
+class SearchIndexState(models.Model):
+    """A single row whose token changes in the same transaction as any change to the
+    search index (search documents and facets).
+
+    Each process keeps facet bitmaps in memory (practices/facet_index.py) and rebuilds them
+    when the token it built them under is no longer the stored one. The token is random, not
+    a counter, so a rolled-back change can never leave two states under one token.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

@@ -11,13 +11,15 @@ part is only the text match:
   ranked by ts_rank_cd.
 
 Facet counts come from `practices_facet`, one row per (practice, facet, value),
-written when a practice is indexed.
+written when a practice is indexed, read into per-process bitmaps
+(facet_index.py) that filter, count and sort the hits.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.db import connection, transaction
 
 from atlas.core.languages import LANGUAGES
@@ -25,6 +27,7 @@ from atlas.core.similarity import similarity, term_weights, title_words
 from atlas.core.text import fold, query_terms
 from atlas.core.vocabulary import default_vocabulary
 from atlas.places.models import Place
+from atlas.practices import facet_index
 from atlas.practices.models import Facet, Practice, SearchDocument
 
 FACETS: tuple[str, ...] = (
@@ -67,6 +70,13 @@ def search_practices(
     `filters` maps a facet name to the values required; several values of one
     facet must all hold too. Returns one page of ids in order, the total, and
     the count of each facet value among all matches.
+
+    The database finds the text matches (ids only); filters, the total, the
+    facet counts and the date and title orders come from the in-memory bitmaps
+    of facet_index.py. Relevance puts the practices whose title holds every
+    word first, ranked on the title, then the rest, ranked on title and body
+    (title ten times the weight): only the page needs ranks, and the first
+    group is small and cheap to rank (docs/benchmarks.md).
     """
     terms = query_terms(query)
     clean = {
@@ -82,93 +92,94 @@ def search_practices(
     if sort == "relevance" and not terms:
         sort = "newest"
 
-    hits_sql, matched_params = matching_sql(terms, clean)
-    # Typed for the cursor, whose stubs reject list[object]; the values are strings.
-    params: list[Any] = matched_params
-    order = {
-        "relevance": "h.rank, h.id",
-        "newest": "d.published_at DESC, h.id DESC",
-        "oldest": "d.published_at, h.id",
-        "title": "d.title, h.id",
-    }[sort]
-    facets_sql = (
-        "SELECT f.facet, f.value, COUNT(*) FROM practices_facet f "  # noqa: S608
-        f"WHERE f.practice_id IN (SELECT id FROM ({hits_sql}) h) "
-        "GROUP BY f.facet, f.value"
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # Find the matches once, not once each for the count, the page and the
-            # facets: every evaluation reruns the FTS5 match and bm25 over all hits
-            # (docs/benchmarks.md). The table is private to this connection.
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY, rank)"
-            )
-            cursor.execute("DELETE FROM temp.search_hits")
-            cursor.execute(f"INSERT INTO temp.search_hits (id, rank) {hits_sql}", params)
-            hits_sql, params = "SELECT id, rank FROM temp.search_hits", []
-            # CROSS JOIN keeps the hits as the outer loop: the planner, with no
-            # statistics on the temporary table, otherwise scans every facet row.
-            facets_sql = (
-                "SELECT f.facet, f.value, COUNT(*) FROM temp.search_hits h "
-                "CROSS JOIN practices_facet f ON f.practice_id = h.id "
-                "GROUP BY f.facet, f.value"
-            )
-        cursor.execute(f"SELECT COUNT(*) FROM ({hits_sql}) h", params)  # noqa: S608
-        total = cursor.fetchone()[0]
-        cursor.execute(
-            f"SELECT h.id FROM ({hits_sql}) h "  # noqa: S608
-            "JOIN practices_searchdocument d ON d.practice_id = h.id "
-            f"ORDER BY {order} LIMIT %s OFFSET %s",
-            [*params, limit, offset],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        if with_facets and total:
-            cursor.execute(facets_sql, params)
-            for name, value, count in cursor.fetchall():
-                facets[name][value] = count
+    index = facet_index.current()
+    hits = index.of(text_matches(terms)) if terms else index.everything()
+    for name, values in clean.items():
+        for value in values:
+            hits = hits & index.having(name, value)
+    total = index.count(hits)
+    if with_facets and total:
+        facets = index.facet_counts(hits, FACETS)
+    else:
+        facets = {name: {} for name in FACETS}
+    if sort == "relevance":
+        ids = relevance_page(index, terms, hits, offset, limit)
+    else:
+        ids = index.ordered(hits, sort, offset, limit)
     return SearchResult(total=total, ids=ids, facets=facets, terms=terms, filters=clean)
 
 
-def matching_sql(terms: list[str], filters: Mapping[str, Sequence[str]]) -> tuple[str, list[Any]]:
-    """SQL selecting (id, rank) of the matching practices, with its parameters."""
-    params: list[Any] = []
-    if terms:
-        if connection.vendor == "postgresql":
-            # Each term is \w+ only (query_terms), so it is safe inside tsquery.
-            tsquery = " & ".join(f"{term}:*" for term in terms)
-            sql = (
-                "SELECT d.practice_id AS id, "
-                "-ts_rank_cd(d.vector, to_tsquery('simple', %s)) AS rank "
-                "FROM practices_searchdocument d "
-                "WHERE d.vector @@ to_tsquery('simple', %s)"
-            )
-            params += [tsquery, tsquery]
-        else:
-            match = " ".join(f'"{term}"*' for term in terms)
-            sql = (
-                "SELECT rowid AS id, bm25(practices_fts, 10.0, 1.0) AS rank "
-                "FROM practices_fts WHERE practices_fts MATCH %s"
-            )
-            params.append(match)
+def text_query(terms: list[str], *, title_only: bool = False) -> str:
+    """The engine's query for practices holding every term as a word prefix.
+
+    Each term is \\w+ only (query_terms), so it is safe inside either syntax.
+    """
+    if connection.vendor == "postgresql":
+        weight = "A" if title_only else ""  # the title is weighted A (migration 0002)
+        return " & ".join(f"{term}:*{weight}" for term in terms)
+    match = " ".join(f'"{term}"*' for term in terms)
+    return f"{{title}} : ({match})" if title_only else match
+
+
+def text_matches(terms: list[str]) -> facet_index.Ids:
+    """Ids of the published practices holding every term, in one row from the database."""
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT string_agg(practice_id::text, ',') FROM practices_searchdocument "
+            "WHERE vector @@ to_tsquery('simple', %s)"
+        )
     else:
-        sql = "SELECT d.practice_id AS id, 0 AS rank FROM practices_searchdocument d"
-    # On SQLite, "+" stops the planner handing the id to FTS5 as a rowid
-    # constraint, which reruns the whole match once per practice in the facet
-    # (minutes at 100,000 practices); the match then runs once, and is filtered.
-    column = "+m.id" if terms and connection.vendor == "sqlite" else "m.id"
-    conditions = []
-    for name, values in filters.items():
-        for value in values:
-            conditions.append(
-                f"{column} IN (SELECT practice_id FROM practices_facet "  # noqa: S608
-                "WHERE facet = %s AND value = %s)"
-            )
-            params += [name, value]
-    if conditions:
-        sql = f"SELECT m.id, m.rank FROM ({sql}) m WHERE " + " AND ".join(conditions)  # noqa: S608
-    return sql, params
+        sql = "SELECT group_concat(rowid) FROM practices_fts WHERE practices_fts MATCH %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [text_query(terms)])
+        return facet_index.parse_ids(cursor.fetchone()[0])
+
+
+def ranked(
+    terms: list[str], *, title_only: bool
+) -> tuple[facet_index.Ids, npt.NDArray[np.float64]]:
+    """Ids of the practices matching the terms (in the title only, if asked), each with
+    its rank, lower first: bm25 on SQLite, minus ts_rank_cd on PostgreSQL."""
+    query = text_query(terms, title_only=title_only)
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT practice_id, -ts_rank_cd(vector, to_tsquery('simple', %s)) "
+            "FROM practices_searchdocument WHERE vector @@ to_tsquery('simple', %s)"
+        )
+        params = [text_query(terms), query]
+    else:
+        sql = (
+            "SELECT rowid, bm25(practices_fts, 10.0, 1.0) FROM practices_fts "
+            "WHERE practices_fts MATCH %s"
+        )
+        params = [query]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    ranks = np.array([row[1] for row in rows], dtype=np.float64)
+    return ids, ranks
+
+
+def relevance_page(
+    index: facet_index.FacetIndex,
+    terms: list[str],
+    hits: facet_index.Words,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """One page of hits by relevance: title matches first, then the rest."""
+    end = offset + limit
+    ids, ranks = ranked(terms, title_only=True)
+    keep = index.contains(hits, ids)
+    first = ids[keep][np.lexsort((ids[keep], ranks[keep]))]
+    page = first[offset:end].tolist()
+    if len(first) < end:
+        ids, ranks = ranked(terms, title_only=False)
+        keep = index.contains(hits, ids) & ~np.isin(ids, first)
+        rest = ids[keep][np.lexsort((ids[keep], ranks[keep]))]
+        page += rest[max(0, offset - len(first)) : end - len(first)].tolist()
+    return page
 
 
 def facet_values(practice: Practice) -> set[tuple[str, str]]:
@@ -220,6 +231,7 @@ def document_text(practice: Practice) -> tuple[str, str]:
 def index_practice(practice: Practice) -> None:
     """Bring a practice's search document and facets in line with its status."""
     Facet.objects.filter(practice=practice).delete()
+    facet_index.index_changed()
     if practice.status != Practice.Status.PUBLISHED:
         SearchDocument.objects.filter(practice=practice).delete()
         return

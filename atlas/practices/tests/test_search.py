@@ -102,3 +102,34 @@ def test_facets_list_every_published_practice_once_per_value() -> None:
     result = search_practices()
     assert result.total == Practice.objects.published().count()
     assert sum(result.facets["evidence"].values()) == result.total
+
+
+def test_relevance_puts_practices_with_every_word_in_the_title_first() -> None:
+    result = search_practices(query="health", limit=100)
+    titled = ["health" in Practice.objects.get(id=pk).search_document.title for pk in result.ids]
+    assert any(titled) and not all(titled)
+    assert titled == sorted(titled, reverse=True)
+
+
+@pytest.mark.parametrize(("query", "sort"), [("health", "relevance"), ("", "title")])
+def test_pages_join_up_into_the_whole_result(query: str, sort: str) -> None:
+    whole = search_practices(query=query, sort=sort, limit=100)
+    pages: list[int] = []
+    for offset in range(0, whole.total, 3):
+        pages += search_practices(query=query, sort=sort, offset=offset, limit=3).ids
+    assert pages == whole.ids
+    assert len(set(pages)) == whole.total
+
+
+def test_sorting_by_title_follows_the_folded_titles() -> None:
+    result = search_practices(sort="title", limit=100)
+    titles = [Practice.objects.get(id=pk).search_document.title for pk in result.ids]
+    assert titles == sorted(titles)
+
+
+def test_a_deleted_practice_leaves_the_counts_at_once() -> None:
+    before = search_practices(filters={"country": ["ES"]})
+    Practice.objects.get(slug="barcelona-padron").delete()
+    after = search_practices(filters={"country": ["ES"]})
+    assert after.total == before.total - 1
+    assert sum(after.facets["evidence"].values()) == after.total
