@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "atlas.places",
     "atlas.practices",
     "atlas.entitlements",
+    "atlas.diagnostics",
     "atlas.pages",
 ]
 

@@ -12,6 +12,7 @@ PROJECT_APPS = (
     "atlas.places",
     "atlas.practices",
     "atlas.entitlements",
+    "atlas.diagnostics",
     "atlas.pages",
 )
 
