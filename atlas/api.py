@@ -2,9 +2,11 @@
 
 from ninja import NinjaAPI
 
+from atlas.diagnostics.api import router as diagnostics_router
 from atlas.entitlements.api import router as entitlements_router
 from atlas.pages.api import router as vocabulary_router
 from atlas.places.api import router as places_router
+from atlas.plans.api import router as plans_router
 from atlas.practices.api import router as practices_router
 
 api = NinjaAPI(
@@ -22,3 +24,5 @@ api.add_router("/vocabulary", vocabulary_router)
 api.add_router("/places", places_router)
 api.add_router("/practices", practices_router)
 api.add_router("/entitlements", entitlements_router)
+api.add_router("/diagnostics", diagnostics_router)
+api.add_router("/plans", plans_router)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "atlas.practices",
     "atlas.entitlements",
     "atlas.diagnostics",
+    "atlas.plans",
     "atlas.pages",
 ]
 

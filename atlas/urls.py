@@ -15,6 +15,8 @@ urlpatterns += i18n_patterns(
     path("", include("atlas.pages.urls")),
     path("practices/", include("atlas.practices.urls")),
     path("entitlements/", include("atlas.entitlements.urls")),
+    path("diagnostics/", include("atlas.diagnostics.urls")),
+    path("plans/", include("atlas.plans.urls")),
     path("accounts/", include("atlas.accounts.urls")),
     prefix_default_language=True,
 )

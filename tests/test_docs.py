@@ -13,6 +13,7 @@ PROJECT_APPS = (
     "atlas.practices",
     "atlas.entitlements",
     "atlas.diagnostics",
+    "atlas.plans",
     "atlas.pages",
 )
 
