@@ -28,11 +28,12 @@ run: setup
 	$(BIN)/atlas serve --host $(HOST) --port $(PORT)
 
 # Debian packages the tests need (Chromium for browser tests, gettext for the
-# catalogue checks, PostgreSQL when none is running). Installed only as root.
+# catalogue checks, PostgreSQL when none is running, Pango and Noto fonts for the PDF
+# reports in every script, Arabic and Persian included). Installed only as root.
 system-deps:
 	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	  missing=""; \
-	  for p in chromium gettext postgresql; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  for p in chromium gettext postgresql fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 	else echo "not root: assuming chromium, gettext and postgresql are installed"; fi
 	@scripts/ensure_postgres.sh
