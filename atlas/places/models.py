@@ -1,4 +1,6 @@
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from atlas.core import places as catalogue
@@ -27,6 +29,9 @@ class Place(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # A made-up place for demonstrations ("Demo City"): its name always carries the word
+    # "fictional", in every language, wherever label() is shown.
+    fictional = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -44,12 +49,17 @@ class Place(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.fictional:
+            return f"{self.name} (fictional)"
         if self.kind == self.Kind.CITY:
             return f"{self.name} ({self.country_code})"
         return self.name
 
     def label(self, language: str) -> str:
         """The place's name in an interface language, where a translation is known."""
+        if self.fictional:
+            with translation.override(language):
+                return gettext("%(name)s (fictional)") % {"name": self.name}
         if self.kind == self.Kind.COUNTRY:
             return catalogue.country_name(self.code, language)
         if self.kind == self.Kind.REGION:

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from atlas.accounts.actions import ensure_role_groups
+from atlas.diagnostics.demo import load_demo_city
 from atlas.entitlements.actions import import_starter_entitlements
 from atlas.places.actions import load_regions_and_countries
 from atlas.practices.actions import import_starter_practices
@@ -12,7 +13,8 @@ from atlas.practices.actions import import_starter_practices
 class Command(BaseCommand):
     help = (
         "Set up or update an installation: migrate the database, create the cache table, "
-        "collect static files, and load regions, countries, roles and the starter practices. "
+        "collect static files, and load regions, countries, roles, the starter practices "
+        "and entitlements, and Demo City (fictional) with its assessment rounds. "
         "Safe to run again: existing content is kept."
     )
 
@@ -29,7 +31,9 @@ class Command(BaseCommand):
         ensure_role_groups()
         practices = import_starter_practices()
         entitlements = import_starter_entitlements()
+        demo_rounds = load_demo_city()
         self.stdout.write(
-            f"Ready: {places} places, {practices.created} starter practices and "
-            f"{entitlements.created} starter entitlements added."
+            f"Ready: {places} places, {practices.created} starter practices, "
+            f"{entitlements.created} starter entitlements and {demo_rounds} assessment rounds "
+            "of Demo City (fictional) added."
         )
