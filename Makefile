@@ -7,7 +7,7 @@ PORT ?= 8000
 # PostgreSQL for the second test run; .ci/run starts one when none listens.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/atlas
 
-.PHONY: run setup install install-dev system-deps test test-sqlite test-postgres test-browser lint fmt typecheck messages bench clean
+.PHONY: run setup install install-dev fonts system-deps test test-sqlite test-postgres test-browser lint fmt typecheck messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,21 +21,35 @@ install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 
-setup: install
+setup: install fonts
 	$(BIN)/atlas setup
 
 run: setup
 	$(BIN)/atlas serve --host $(HOST) --port $(PORT)
 
+# Pango and the fonts the PDF reports use (atlas/static/atlas/print.css names them): Noto
+# for Latin, Cyrillic, Arabic and Persian, DejaVu as the fallback. Installed only as root
+# with apt; otherwise it says what is missing.
+REPORT_PACKAGES := fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+fonts:
+	@if ! command -v dpkg >/dev/null; then \
+	  echo "not Debian: PDF reports need Pango and the Noto and DejaVu fonts"; exit 0; fi; \
+	missing=""; \
+	for p in $(REPORT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "PDF reports need these Debian packages (install them as root):$$missing"; fi
+
 # Debian packages the tests need (Chromium for browser tests, gettext for the
-# catalogue checks, PostgreSQL when none is running, Pango and Noto fonts for the PDF
-# reports in every script, Arabic and Persian included). Installed only as root.
-system-deps:
+# catalogue checks, PostgreSQL when none is running, poppler-utils to read the PDF
+# reports back, and the report fonts above). Installed only as root.
+system-deps: fonts
 	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	  missing=""; \
-	  for p in chromium gettext postgresql fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  for p in chromium gettext postgresql poppler-utils; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
-	else echo "not root: assuming chromium, gettext and postgresql are installed"; fi
+	else echo "not root: assuming chromium, gettext, postgresql and poppler-utils are installed"; fi
 	@scripts/ensure_postgres.sh
 
 test: install-dev system-deps lint typecheck test-sqlite test-postgres

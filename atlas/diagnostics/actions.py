@@ -142,6 +142,8 @@ def submit(*, assessment: Assessment, user: User | None) -> Assessment:
 @transaction.atomic
 def reopen(*, assessment: Assessment, user: User | None) -> Assessment:
     """Back to draft: unpublished and unscored until submitted again."""
+    if assessment.status == Assessment.Status.DRAFT:
+        raise AssessmentError("this round is already a draft")
     assessment.status = Assessment.Status.DRAFT
     assessment.result = None
     assessment.submitted_at = None
@@ -204,8 +206,15 @@ def import_kobo(
         if not matching:
             raise AssessmentError(f"row {row} holds no submission")
         chosen = matching[0]
-    answers = {
-        question: AnswerInput(value=value, comment=chosen.comments.get(question, ""))
-        for question, value in chosen.answers.items()
-    }
+    # The file gives answers and comments; evidence is not in a field form, so the
+    # evidence already written for a question is kept, and so is a comment the file lacks.
+    existing = {a.question: a for a in assessment.answers.all()}
+    answers = {}
+    for question in {*chosen.answers, *chosen.comments}:
+        before = existing.get(question)
+        answers[question] = AnswerInput(
+            value=chosen.answers.get(question, ""),
+            evidence=before.evidence if before else "",
+            comment=chosen.comments.get(question, before.comment if before else ""),
+        )
     return save_answers(assessment=assessment, user=user, answers=answers)
