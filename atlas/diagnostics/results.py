@@ -93,7 +93,8 @@ def spread(scores: Iterable[float | None]) -> Spread | None:
 def peer_rounds(assessment: Assessment) -> list[Assessment]:
     """Each other place's latest published round on the same framework version and settings.
 
-    Drafts and submitted rounds never count; a place with several published rounds counts
+    Drafts and submitted rounds never count, nor do fictional places; a place with several
+    published rounds counts
     once, by its latest period. Rounds scored another way (aggregation, weighting) do not
     compare and are left out.
     """
@@ -107,6 +108,8 @@ def peer_rounds(assessment: Assessment) -> list[Assessment]:
             result__isnull=False,
         )
         .exclude(place_id=assessment.place_id)
+        # Demo City's made-up answers are never a real place's benchmark.
+        .exclude(place__fictional=True)
         .order_by("place_id", "-period", "-id")
     )
     latest: dict[int, Assessment] = {}

@@ -49,6 +49,8 @@ from atlas.diagnostics.presentation import (
 )
 from atlas.lib.headers import form_page
 from atlas.places.models import Place
+from atlas.plans import permissions as plan_permissions
+from atlas.plans.actions import plans_for
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -165,6 +167,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": [
             step for step in STEPS.values() if can_change and assessment.status in step.allowed_from
         ],
+        "plans": list(plans_for(assessment, user)),
+        "can_build_plan": plan_permissions.can_build(user, assessment),
     }
     try:
         framework = actions.framework_of(assessment)

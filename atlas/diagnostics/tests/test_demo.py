@@ -7,6 +7,8 @@ import pytest
 from atlas.core.diagnostic import default_framework, score
 from atlas.diagnostics.demo import DEMO_FILE, demo_place, load_demo_city
 from atlas.diagnostics.models import Assessment
+from atlas.plans.actions import closed_gaps
+from atlas.plans.models import Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +23,22 @@ def test_demo_city_has_two_published_rounds_and_loading_again_adds_none() -> Non
         assert assessment.result == score(default_framework(), given).as_dict()
     # The second round improves on the first, so the loop shows closed gaps.
     assert rounds[1].result["overall"]["score"] > rounds[0].result["overall"]["score"]
+
+
+def test_demo_city_has_a_published_plan_whose_gaps_the_second_round_partly_closed() -> None:
+    load_demo_city()
+    plan = Plan.objects.get(place=demo_place())
+    assert plan.published
+    assert sorted(plan.actions.values_list("status", flat=True)) == [
+        "done",
+        "dropped",
+        "planned",
+        "under-way",
+        "under-way",
+    ]
+    second = Assessment.objects.get(place=demo_place(), title="Second round (fictional)")
+    closed = {c.question for c in closed_gaps(plan, second) if c.closed}
+    assert closed == {"health-primary-law"}
 
 
 @pytest.mark.parametrize(("language", "word"), [("en", "fictional")])
