@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from atlas.core.diagnostic import NOT_APPLICABLE, Area, Question
 from atlas.core.diagnostic.kobo import MAX_FILE_BYTES
@@ -64,7 +65,7 @@ class AreaAnswersForm(forms.Form):
                 initial=saved.value if saved else "",
             )
             self.fields[evidence_field(question)] = forms.CharField(
-                label=_("Evidence"),
+                label=pgettext_lazy("diagnostic answer", "Evidence"),
                 help_text=question.evidence.get(language) or question.evidence.get("en", ""),
                 max_length=MAX_NOTE_CHARACTERS,
                 required=False,

@@ -8,6 +8,7 @@ its result can always be recomputed and compared with rounds on the same version
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Assessment(models.Model):
@@ -15,9 +16,11 @@ class Assessment(models.Model):
     a published round is public."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        PUBLISHED = "published", _("Published")
+        # A round's status, in a context of its own: in some languages "round" takes a
+        # different grammatical gender from "practice", which shares these words.
+        DRAFT = "draft", pgettext_lazy("assessment round status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("assessment round status", "Submitted")
+        PUBLISHED = "published", pgettext_lazy("assessment round status", "Published")
 
     place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="assessments")
     title = models.CharField(max_length=200)

@@ -41,6 +41,8 @@ def test_demo_city_has_a_published_plan_whose_gaps_the_second_round_partly_close
     assert closed == {"health-primary-law"}
 
 
-@pytest.mark.parametrize(("language", "word"), [("en", "fictional")])
+@pytest.mark.parametrize(
+    ("language", "word"), [("en", "fictional"), ("es", "ficticio"), ("ar", "خيالي")]
+)
 def test_demo_city_says_it_is_fictional_in_every_language(language: str, word: str) -> None:
     assert word in demo_place().label(language)
