@@ -78,6 +78,7 @@ messages:
 bench: install-dev
 	$(BIN)/python benchmarks/search.py --database both
 	$(BIN)/python benchmarks/entitlements.py --database both
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf $(VENV) var

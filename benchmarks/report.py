@@ -24,6 +24,7 @@ reads them from STATIC_ROOT as it does in production.
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import os
 import platform
@@ -81,7 +82,7 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     started = time.perf_counter()
-    call_command("setup", verbosity=0)
+    call_command("setup", verbosity=0, stdout=io.StringIO())
     log(f"atlas setup in {time.perf_counter() - started:.1f} s")
 
 
@@ -121,7 +122,11 @@ def generate(seed: int) -> tuple[int, int]:
         answered_round(peer, date(2026, 3, 31), publish=True, notes=False)
     answered_round(barcelona, date(2025, 6, 30), publish=True, notes=True)
     current = answered_round(barcelona, date(2026, 6, 30), publish=False, notes=True)
+    from atlas.diagnostics.results import peer_rounds
+
+    peers = len(peer_rounds(current))
     log(f"{len(PEER_CITIES)} peer rounds, a previous round and round {current.pk} written")
+    log(f"the report benchmarks round {current.pk} against {peers} published peer rounds")
     return current.pk, len(framework.questions)
 
 
@@ -164,6 +169,7 @@ def measure(pk: int, repeat: int) -> tuple[list[dict[str, Any]], list[float]]:
             times[name].append((time.perf_counter() - started) * 1000)
         if (round_number + 1) % 5 == 0:
             log(f"  round {round_number + 1}/{repeat}")
+    check_static_files(bodies[f"report page ({LANGUAGES[-1]})"].decode())
     rows = []
     for name, path in calls[1:]:
         body = bodies[name]
@@ -177,6 +183,18 @@ def measure(pk: int, repeat: int) -> tuple[list[dict[str, Any]], list[float]]:
             }
         )
     return rows, times["baseline"]
+
+
+def check_static_files(html: str) -> None:
+    """The PDF renderer reads the page's stylesheet from STATIC_ROOT and fetches nothing else."""
+    from atlas.lib.pdf import StaticOnlyFetcher, render_pdf
+
+    base = "http://127.0.0.1/"
+    fetcher = StaticOnlyFetcher(base)
+    render_pdf(html, base_url=base, fetcher=fetcher)
+    if fetcher.refused or not fetcher.served:
+        sys.exit(f"PDF renderer: served {fetcher.served}, refused {fetcher.refused}")
+    log(f"PDF renderer read {', '.join(fetcher.served)}; refused nothing")
 
 
 def pdf_pages(pdf: bytes) -> int | None:

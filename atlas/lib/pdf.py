@@ -70,14 +70,16 @@ class StaticOnlyFetcher(URLFetcher):
         relative = unquote(parts.path[len(static_url) :])
         if not relative or relative.startswith("/") or ".." in relative.split("/"):
             return None
+        found = finders.find(relative)
+        if isinstance(found, str):
+            return Path(found)
         # Hashed names (ManifestStaticFilesStorage) exist only in the collected tree.
         if settings.STATIC_ROOT:
             root = Path(settings.STATIC_ROOT).resolve()
             collected = (root / relative).resolve()
             if collected.is_relative_to(root) and collected.is_file():
                 return collected
-        found = finders.find(relative)
-        return Path(found) if isinstance(found, str) else None
+        return None
 
 
 def print_stylesheet(fetcher: StaticOnlyFetcher, font_config: FontConfiguration) -> CSS:

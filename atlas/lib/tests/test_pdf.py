@@ -108,3 +108,17 @@ def test_the_fetcher_serves_a_static_file_and_a_data_url() -> None:
     assert css.content_type == "text/css"
     data = fetcher.fetch("data:text/plain;base64,aGk=")
     assert data.read() == b"hi"
+
+
+def test_a_hashed_name_is_read_from_the_collected_tree(tmp_path: Path, settings: object) -> None:
+    # After collectstatic, pages link names like site.<hash>.css that only STATIC_ROOT holds.
+    (tmp_path / "atlas").mkdir()
+    (tmp_path / "atlas" / "site.0123abcd.css").write_text("p { color: red }")
+    (tmp_path / "secret.txt").write_text("not static")
+    settings.STATIC_ROOT = str(tmp_path / "atlas")  # type: ignore[attr-defined]
+    fetcher = StaticOnlyFetcher(DEFAULT_BASE_URL)
+    assert fetcher.fetch(f"{DEFAULT_BASE_URL}static/site.0123abcd.css").read() == (
+        b"p { color: red }"
+    )
+    with pytest.raises(ValueError, match="not fetched"):
+        fetcher.fetch(f"{DEFAULT_BASE_URL}static/%2E%2E/secret.txt")
