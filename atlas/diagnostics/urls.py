@@ -5,6 +5,7 @@ from atlas.diagnostics import pdf_views, results_views, views
 app_name = "diagnostics"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("steps/", views.steps_page, name="steps"),
     path("open/<int:place_id>/", views.open_round, name="open"),
     path("<int:pk>/", views.round_detail, name="round"),
     path("<int:pk>/areas/<slug:area>/", views.answer_area, name="answer"),

@@ -25,9 +25,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from atlas.accounts.models import User
-from atlas.core.diagnostic import Framework
+from atlas.core.diagnostic import Framework, default_framework
 from atlas.core.diagnostic.kobo import KoboImportError, Submission, read_kobo_export
+from atlas.core.diagnostic.steps import default_steps
 from atlas.core.diagnostic.xlsform import write_xlsform
+from atlas.core.vocabulary import default_vocabulary
 from atlas.diagnostics import actions, permissions
 from atlas.diagnostics.forms import (
     KOBO_UPLOAD_MAX_BYTES,
@@ -51,6 +53,7 @@ from atlas.lib.headers import form_page
 from atlas.places.models import Place
 from atlas.plans import permissions as plan_permissions
 from atlas.plans.actions import plans_for
+from atlas.practices.models import Practice
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -353,3 +356,31 @@ def change_status(request: HttpRequest, pk: int, step: str) -> HttpResponseBase:
         "error": error,
     }
     return render(request, "diagnostics/confirm.html", context)
+
+
+def steps_page(request: HttpRequest) -> HttpResponse:
+    """The operational framework: the steps a government takes, with their sub-steps, who
+    acts, the measures and areas they address, and practices from the library as examples."""
+    language = language_of(request)
+    vocabulary = default_vocabulary()
+    framework = default_framework()
+    published = dict(Practice.objects.published().values_list("slug", "title"))
+    steps = [
+        {
+            "slug": step.slug,
+            "label": step.label(language),
+            "summary": step.summary(language),
+            "substeps": step.substep_texts(language),
+            "actors": [vocabulary.get("actor-type", s).label(language) for s in step.actor_types],
+            "measures": [vocabulary.get("measure", s).label(language) for s in step.measures],
+            "areas": [framework.area(s).label(language) for s in step.areas],
+            "practices": [
+                {"slug": slug, "title": published[slug]}
+                for slug in step.example_practices
+                if slug in published
+            ],
+            "source": step.source,
+        }
+        for step in default_steps().all
+    ]
+    return render(request, "diagnostics/steps.html", {"steps": steps})

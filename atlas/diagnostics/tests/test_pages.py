@@ -584,3 +584,17 @@ def test_only_a_places_team_opens_a_round_for_it(
         )
     assert not Assessment.objects.filter(title="Not theirs").exists()
     assert client_for(city_officer).get(path)["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_steps_for_governments_are_public_with_their_examples(
+    client: Client, language: str
+) -> None:
+    from atlas.core.diagnostic.steps import default_steps
+
+    response = client.get(f"/{language}/diagnostics/steps/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for step in default_steps().all:
+        assert step.label(language) in page
+    assert "/practices/barcelona-padron/" in page
