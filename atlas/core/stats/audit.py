@@ -1,0 +1,500 @@
+"""The audit: does a suppression pattern protect every unsafe cell? Fail-closed.
+
+It takes only the tables, the status of every cell, and the rules; it rebuilds the additivity
+relations itself (it shares no code with ``model`` or ``secondary``, which chose the
+pattern) and plays the attacker, who knows every published value of this release and of
+every earlier release from the same data, that every cell is the sum of its inner cells,
+and that counts are never negative (integrality is not assumed). The attacker's linear
+programmes (minimise and maximise a cell) are solved with HiGHS: the HiGHS binding bundled
+with scipy, one model per attacker warm-started between objectives, or
+``scipy.optimize.linprog(method="highs")`` where that binding is missing:
+
+- ``exact``: no suppressed cell may be recomputable (its minimum equals its maximum);
+- ``interval``: for every primary cell, the maximum must be at least the threshold (the
+  attacker cannot prove the cell is small) and max - min at least the protection level; for
+  p% and (n, k) cells of magnitude tables also the value interval, which must reach the
+  p% protection level on both sides of the value;
+- ``singleton``: the same for primary cells related to a primary cell of one person, with that
+  person's knowledge added (the cell holds at least one person; for magnitude tables the
+  largest contributor of each suppressed cell knows their own contribution);
+- ``joint``: earlier releases (``published``) are stacked into the attacker's knowledge, so
+  differencing between releases is caught.
+
+Any failure, any solver status other than optimal, any exception: the report says
+``passed=False``. An upper bound of the grand total on every inner cell keeps every programme
+bounded (a bound the real attacker may not know, so the audit is, if anything, stricter).
+
+>>> from atlas.core.stats.tables import CodeList, Table, CellStatus as S
+>>> area = CodeList("area", total="P", parent={"A1": "P", "A2": "P"})
+>>> t = Table("t", (area,), [("P",), ("A1",), ("A2",)], [23, 20, 3])
+>>> audit([t], [[S.SAFE, S.SAFE, S.PRIMARY]], Rules()).passed
+False
+>>> audit([t], [[S.SAFE, S.SECONDARY, S.PRIMARY]], Rules()).passed
+True
+"""
+
+import itertools
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
+
+try:  # the HiGHS binding bundled with scipy, for warm starts; linprog otherwise
+    from scipy.optimize._highspy import _core
+except ImportError:  # pragma: no cover
+    _core = None
+
+from atlas.core.stats.primary import Rules, is_magnitude
+from atlas.core.stats.tables import CellStatus, Table, linked_dimensions
+
+SOLVER = "HiGHS via scipy.optimize.linprog"
+TOL = 1e-6
+SUPPRESSED = (CellStatus.PRIMARY, CellStatus.SECONDARY)
+
+
+@dataclass(frozen=True)
+class Release:
+    """Tables already published from the same data, with the status of every cell."""
+
+    tables: tuple[Table, ...]
+    statuses: tuple[tuple[CellStatus, ...], ...]
+
+
+@dataclass(frozen=True)
+class Failure:
+    check: str
+    table: str
+    cell: tuple[str, ...]
+    detail: str
+
+
+@dataclass
+class AuditReport:
+    """The result of an audit: plain data, ``to_dict`` gives JSON-able values."""
+
+    passed: bool = False
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    lps_solved: int = 0
+    solver: str = SOLVER
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["failures"] = [{**asdict(f), "cell": list(f.cell)} for f in self.failures]
+        return out
+
+
+def audit(
+    tables: Sequence[Table],
+    statuses: Sequence[Sequence[CellStatus]],
+    rules: Rules,
+    *,
+    inner: Table | None = None,
+    published: Sequence[Release] = (),
+    singleton_limit: int = 2000,
+) -> AuditReport:
+    """Audit the pattern ``statuses`` (one per cell of each table) of ``tables``.
+
+    ``singleton_limit`` caps the primary cells re-checked per singleton (beyond it the
+    check fails, closed).
+    """
+    report = AuditReport()
+    start = time.perf_counter()
+    try:
+        _Auditor(tables, statuses, rules, inner, published, report, singleton_limit).run()
+    except Exception as err:  # fail closed on anything
+        report.failures.append(Failure("error", "", (), f"{type(err).__name__}: {err}"))
+    report.seconds = round(time.perf_counter() - start, 3)
+    report.passed = not report.failures and bool(report.checks)
+    return report
+
+
+class _Auditor:
+    def __init__(
+        self,
+        tables: Sequence[Table],
+        statuses: Sequence[Sequence[CellStatus]],
+        rules: Rules,
+        inner: Table | None,
+        published: Sequence[Release],
+        report: AuditReport,
+        singleton_limit: int,
+    ) -> None:
+        self.rules = rules
+        self.report = report
+        self.singleton_limit = singleton_limit
+        if len(statuses) != len(tables) or any(
+            len(s) != len(t.keys) for s, t in zip(statuses, tables, strict=True)
+        ):
+            raise ValueError("one status per cell of every table is needed")
+        everything = [*tables, *(t for r in published for t in r.tables)]
+        finest = _finest(everything, inner)
+        self.dims = finest.dimensions
+        self.names = [d.name for d in finest.dimensions]
+        self.value_total = (
+            float(sum(finest.value[i] for i in finest.inner())) if finest.value else 0.0
+        )
+        self.inner_keys = [finest.keys[i] for i in finest.inner()]
+        self.col = {k: j for j, k in enumerate(self.inner_keys)}
+        self.z = np.asarray([finest.persons[i] for i in finest.inner()], dtype=float)
+        self.cells: list[tuple[Table, int, CellStatus, bool]] = []  # table, cell, status, current
+        for t, st in zip(tables, statuses, strict=True):
+            self.cells.extend((t, i, s, True) for i, s in enumerate(st))
+        for rel in published:
+            for t, st in zip(rel.tables, rel.statuses, strict=True):
+                self.cells.extend((t, i, s, False) for i, s in enumerate(st))
+        self.rows = self._incidence()
+
+    def _incidence(self) -> sp.csr_matrix:
+        """Row per cell: which inner cells it adds up (built cell by cell from the codes)."""
+        rows, cols = [], []
+        leaves_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        for r, (table, i, _s, _c) in enumerate(self.cells):
+            key = table.keys[i]
+            at = {d.name: j for j, d in enumerate(table.dimensions)}
+            pools = []
+            for k, name in enumerate(self.names):
+                if name not in at:
+                    pools.append(self.dims[k].leaves)
+                    continue
+                ck = (name, key[at[name]])
+                if ck not in leaves_cache:
+                    leaves_cache[ck] = table.dimensions[at[name]].leaves_under(key[at[name]])
+                pools.append(leaves_cache[ck])
+            for combo in itertools.product(*pools):
+                j = self.col.get(combo)
+                if j is not None:
+                    rows.append(r)
+                    cols.append(j)
+        data = np.ones(len(rows))
+        return sp.csr_matrix((data, (rows, cols)), shape=(len(self.cells), len(self.inner_keys)))
+
+    def run(self) -> None:
+        x = self.rows
+        value = np.asarray([t.persons[i] for t, i, _s, _c in self.cells], dtype=float)
+        bad = np.flatnonzero(np.abs(x @ self.z - value) > TOL)
+        for r in bad[:20]:
+            self._fail("additivity", r, "the cell is not the sum of its inner cells")
+        if len(bad):
+            return
+        known = np.asarray([s not in SUPPRESSED for _t, _i, s, _c in self.cells])
+        primary = [r for r, (_t, _i, s, cur) in enumerate(self.cells) if s == CellStatus.PRIMARY]
+        suppressed = [r for r, (_t, _i, s, _c) in enumerate(self.cells) if s in SUPPRESSED]
+        lp = _AttackerLP(x[known], value[known], x.shape[1], upper=float(self.z.sum()))
+        earlier = {id(t) for t, _i, _s, current in self.cells if not current}
+        self.report.checks.append(
+            {"name": "joint", "earlier_tables": len(earlier), "published_cells": int(known.sum())}
+        )
+        # exact: recomputable suppressed cells; interval: primary cells.
+        t0, lps0 = time.perf_counter(), lp.solved
+        bounds: dict[int, tuple[float, float]] = {}
+        self.optima: dict[int, tuple[Any, Any]] = {}
+        for r in primary:
+            bounds[r] = lp.interval(self._idx(r))
+            if lp.last is not None:
+                self.optima[r] = lp.last
+        for r in suppressed:
+            if r not in bounds and not lp.surely_not_exact(self._idx(r)):
+                bounds[r] = lp.interval(self._idx(r))
+            lo, hi = bounds.get(r, (0.0, np.inf))
+            if hi - lo <= TOL:
+                self._fail("exact", r, f"recomputable: the attacker finds {lo:g}")
+        self._check("exact", len(suppressed), t0, lp.solved - lps0)
+        t0, lps0 = time.perf_counter(), lp.solved
+        for r in primary:
+            self._check_interval("interval", r, *bounds[r])
+        self._check_magnitude(lp, primary, known)
+        self._check("interval", len(primary), t0, lp.solved - lps0)
+        t0, lps0 = time.perf_counter(), lp.solved
+        self._check_singletons(lp, primary, x, value)
+        self._check("singleton", len(primary), t0, lp.solved - lps0)
+        self.report.lps_solved += lp.solved
+
+    def _check_interval(self, check: str, r: int, lo: float, hi: float) -> None:
+        rules = self.rules
+        if hi < rules.threshold - TOL:
+            self._fail(check, r, f"the attacker proves it is at most {hi:g}")
+        elif hi - lo < rules.protection_level - TOL:
+            self._fail(
+                check, r, f"interval [{lo:g}, {hi:g}] narrower than {rules.protection_level}"
+            )
+
+    def _check_magnitude(self, lp: "_AttackerLP", primary: list[int], known: Any) -> None:
+        groups: dict[int, list[int]] = {}
+        for r in primary:
+            t, i, _s, _c = self.cells[r]
+            if is_magnitude(t) and t.value is not None:
+                groups.setdefault(id(t), []).append(r)
+        if not groups:
+            return
+        # The value LP needs inner magnitudes: the finest table must be a magnitude table.
+        values = np.asarray(
+            [t.value[i] if t.value is not None else np.nan for t, i, _s, _c in self.cells]
+        )
+        if np.isnan(values).any():
+            raise ValueError("magnitude tables linked with frequency tables need one measure")
+        vlp = _AttackerLP(
+            self.rows[known], values[known], self.rows.shape[1], upper=self.value_total
+        )
+        for rows in groups.values():
+            for r in rows:
+                t, i, _s, _c = self.cells[r]
+                assert t.value is not None and t.top is not None
+                v, top = t.value[i], t.top[i]
+                t1, t2 = (top[0] if top else 0.0), (top[1] if len(top) > 1 else 0.0)
+                need = max(self.rules.p / 100 * t1 - (v - t1 - t2), 0.0)
+                if need <= 0:
+                    continue
+                lo, hi = vlp.interval(self._idx(r))
+                if hi < v + need - TOL or lo > v - need + TOL:
+                    self._fail("interval", r, f"value interval [{lo:g}, {hi:g}] within p%")
+        self.report.lps_solved += vlp.solved
+
+    def _check_singletons(self, lp: "_AttackerLP", primary: list[int], x: Any, value: Any) -> None:
+        singles = [r for r in primary if value[r] == 1]
+        for s in singles:
+            related = [r for r in primary if r != s and self._share_relation(s, r)]
+            if len(related) > self.singleton_limit:
+                self._fail("singleton", s, "too many related cells to check")
+                continue
+            for r in related:
+                optima = self.optima.get(r)
+                if optima is not None and all(
+                    lp.value_at(self._idx(s), w) >= 1.0 - TOL for w in optima
+                ):
+                    continue  # both optima already give the singleton's cell >= 1
+                lo, hi = lp.interval(self._idx(r), at_least=(self._idx(s), 1.0))
+                self._check_interval("singleton", r, lo, hi)
+
+    def _idx(self, r: int) -> npt.NDArray[np.int32]:
+        x = self.rows
+        return x.indices[x.indptr[r] : x.indptr[r + 1]]
+
+    def _share_relation(self, a: int, b: int) -> bool:
+        """Same table, keys differing on one dimension: both in one additivity relation
+        (siblings under one parent, or parent and child)."""
+        ta, ia, _s, _c = self.cells[a]
+        tb, ib, _s2, _c2 = self.cells[b]
+        if ta is not tb:
+            return False
+        diff = sum(1 for p, q in zip(ta.keys[ia], tb.keys[ib], strict=True) if p != q)
+        return diff == 1
+
+    def _check(self, name: str, cells: int, t0: float, lps: int) -> None:
+        failures = sum(1 for f in self.report.failures if f.check == name)
+        self.report.checks.append(
+            {
+                "name": name,
+                "cells": cells,
+                "lps": lps,
+                "failures": failures,
+                "seconds": round(time.perf_counter() - t0, 3),
+            }
+        )
+
+    def _fail(self, check: str, r: int, detail: str) -> None:
+        t, i, _s, current = self.cells[r]
+        where = t.name if current else f"{t.name} (earlier release)"
+        self.report.failures.append(Failure(check, where, t.keys[i], detail))
+
+
+def _finest(tables: Sequence[Table], inner: Table | None) -> Table:
+    dims = linked_dimensions([*tables, *([inner] if inner is not None else [])])
+    names = {d.name for d in dims}
+    for candidate in [*([inner] if inner is not None else []), *tables]:
+        if {d.name for d in candidate.dimensions} == names:
+            return candidate
+    raise ValueError("no table over every dimension: give the finest table as inner=")
+
+
+class _AttackerLP:
+    """min and max of a cell given the published cells, split into independent blocks."""
+
+    def __init__(
+        self,
+        a: Any,
+        b: npt.NDArray[np.float64],
+        n: int,
+        upper: float,
+        *,
+        fix_known: bool = True,
+    ) -> None:
+        a = sp.csr_matrix(a)
+        self.upper = upper
+        self.solved = 0
+        self.duals: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
+        self.witnesses: list[npt.NDArray[np.float64]] = []
+        self.last: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
+        self._stack: npt.NDArray[np.float64] | None = None
+        self._highs: Any = None
+        self._cost_set = np.zeros(0, dtype=np.int32)
+        # Inner cells published on their own are known: fix them and drop them.
+        single = np.diff(a.indptr) == 1
+        if not fix_known:  # keep every published cell as a constraint (with a dual)
+            single[:] = False
+        self.known = np.full(n, np.nan)
+        self.known[a.indices[a.indptr[:-1][single]]] = b[single]
+        unknown = np.isnan(self.known)
+        fixed = np.where(unknown, 0.0, self.known)
+        rhs = b - a @ fixed
+        a = sp.csr_matrix(a[:, unknown])
+        keep = np.diff(a.indptr) > 0
+        if np.any(np.abs(rhs[~keep]) > TOL):
+            raise ValueError("published cells contradict each other")
+        self.a, self.rhs = sp.csr_matrix(a[keep]), rhs[keep]
+        self.row_ids = np.flatnonzero(keep)  # LP row -> position in the rows given
+        self.cols = np.flatnonzero(unknown)  # unknown inner cells, in LP column order
+        self.pos = np.full(n, -1)
+        self.pos[self.cols] = np.arange(len(self.cols))
+        m = len(self.cols)
+        graph = sp.bmat([[None, self.a], [self.a.T, None]]) if self.a.shape[0] else None
+        if graph is not None and m:
+            _n, labels = connected_components(graph, directed=False)
+            self.comp = labels[self.a.shape[0] :]
+            self.row_comp = labels[: self.a.shape[0]]
+        else:
+            self.comp = np.arange(m)
+            self.row_comp = np.zeros(0, dtype=int)
+
+    def _split(self, idx: npt.NDArray[np.int32]) -> tuple[float, npt.NDArray[np.int64]]:
+        known_part = float(np.nansum(self.known[idx]))
+        return known_part, self.pos[idx][self.pos[idx] >= 0]
+
+    def _solver(self) -> Any:
+        """One HiGHS model of the whole attacker problem, warm-started between objectives."""
+        if self._highs is None:
+            h = _core._Highs()
+            h.setOptionValue("output_flag", False)
+            a = sp.csc_matrix(self.a)
+            lp = _core.HighsLp()
+            lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
+            lp.col_cost_ = np.zeros(a.shape[1])
+            lp.col_lower_ = np.zeros(a.shape[1])
+            lp.col_upper_ = np.full(a.shape[1], self.upper)
+            lp.row_lower_ = lp.row_upper_ = np.asarray(self.rhs, dtype=float)
+            lp.a_matrix_.format_ = _core.MatrixFormat.kColwise
+            lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+            lp.a_matrix_.index_ = a.indices.astype(np.int32)
+            lp.a_matrix_.value_ = a.data.astype(float)
+            if h.passModel(lp) != _core.HighsStatus.kOk:
+                raise RuntimeError("HiGHS refused the attacker model")
+            self._highs = h
+        return self._highs
+
+    def _interval_warm(
+        self, u: npt.NDArray[np.int64], extra: tuple[npt.NDArray[np.int64], float] | None
+    ) -> tuple[list[float], list[npt.NDArray[np.float64]]]:
+        h = self._solver()
+        if len(self._cost_set):
+            h.changeColsCost(len(self._cost_set), self._cost_set, np.zeros(len(self._cost_set)))
+        self._cost_set = u.astype(np.int32)
+        h.changeColsCost(len(u), self._cost_set, np.ones(len(u)))
+        if extra is not None:
+            idx = extra[0].astype(np.int32)
+            h.addRow(extra[1], _core.kHighsInf, len(idx), idx, np.ones(len(idx)))
+        out, witnesses, duals = [], [], []
+        try:
+            for sense in (_core.ObjSense.kMinimize, _core.ObjSense.kMaximize):
+                h.changeObjectiveSense(sense)
+                h.run()
+                self.solved += 1
+                status = h.getModelStatus()
+                if status != _core.HighsModelStatus.kOptimal:
+                    raise RuntimeError(f"HiGHS status {h.modelStatusToString(status)}")
+                out.append(float(h.getInfo().objective_function_value))
+                solution = h.getSolution()
+                witnesses.append(np.asarray(solution.col_value, dtype=float))
+                duals.append(np.asarray(solution.row_dual, dtype=float)[: len(self.rhs)])
+            self.duals = (duals[0], duals[1])
+        finally:
+            if extra is not None:
+                last = np.asarray([h.getNumRow() - 1], dtype=np.int32)
+                h.deleteRows(1, last)
+        return out, witnesses
+
+    def interval(
+        self,
+        idx: npt.NDArray[np.int32],
+        at_least: tuple[npt.NDArray[np.int32], float] | None = None,
+    ) -> tuple[float, float]:
+        """min and max of the cell made of inner cells ``idx``; ``at_least``: (inner cells
+        of another cell, a lower bound the attacker knows for it)."""
+        known_part, u = self._split(idx)
+        if not len(u):
+            return known_part, known_part
+        if _core is not None:
+            extra_w = None
+            if at_least is not None:
+                k2, u2 = self._split(at_least[0])
+                if len(u2) and at_least[1] - k2 > TOL:
+                    extra_w = (u2, at_least[1] - k2)
+            out_w, wit = self._interval_warm(u, extra_w)
+            self.last = (wit[0], wit[1])
+            if at_least is None:
+                self.witnesses.extend(wit)
+            return known_part + out_w[0], known_part + out_w[1]
+        comps = set(self.comp[u].tolist())
+        extra = None
+        if at_least is not None:
+            k2, u2 = self._split(at_least[0])
+            if len(u2) and at_least[1] - k2 > TOL:
+                comps |= set(self.comp[u2].tolist())
+                extra = (u2, at_least[1] - k2)
+        cols = np.flatnonzero(np.isin(self.comp, list(comps)))
+        rows = np.flatnonzero(np.isin(self.row_comp, list(comps)))
+        local = np.full(len(self.cols), -1)
+        local[cols] = np.arange(len(cols))
+        a = self.a[rows][:, cols]
+        c = np.zeros(len(cols))
+        c[local[u]] = 1.0
+        a_ub = b_ub = None
+        if extra is not None:
+            g = np.zeros(len(cols))
+            g[local[extra[0]]] = -1.0
+            a_ub, b_ub = sp.csr_matrix(g), np.asarray([-extra[1]])
+        out = []
+        witnesses = []
+        for sign in (1.0, -1.0):
+            res = linprog(
+                sign * c,
+                A_ub=a_ub,
+                b_ub=b_ub,
+                A_eq=a if a.shape[0] else None,
+                b_eq=self.rhs[rows] if a.shape[0] else None,
+                bounds=(0, self.upper),
+                method="highs",
+            )
+            self.solved += 1
+            if res.status != 0:
+                raise RuntimeError(f"HiGHS status {res.status}: {res.message}")
+            out.append(sign * res.fun)
+            w = np.full(len(self.cols), np.nan)
+            w[cols] = res.x
+            witnesses.append(w)
+        self.last = (witnesses[0], witnesses[1])
+        if at_least is None:
+            self.witnesses.extend(witnesses)
+        return known_part + out[0], known_part + out[1]
+
+    def value_at(self, idx: npt.NDArray[np.int32], w: npt.NDArray[np.float64]) -> float:
+        """The cell's value in a solution ``w`` (NaN if ``w`` does not cover it)."""
+        known_part, u = self._split(idx)
+        return known_part + float(w[u].sum())
+
+    def surely_not_exact(self, idx: npt.NDArray[np.int32]) -> bool:
+        """Two solutions found so far give the cell different values: not recomputable."""
+        if not self.witnesses:
+            return False
+        if self._stack is None or len(self._stack) != len(self.witnesses):
+            self._stack = np.vstack(self.witnesses)
+        _known, u = self._split(idx)
+        seen = self._stack[:, u].sum(axis=1)
+        seen = seen[~np.isnan(seen)]
+        return len(seen) > 1 and float(seen.max() - seen.min()) > TOL

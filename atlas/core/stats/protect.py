@@ -1,0 +1,346 @@
+"""The one way to protect tables for publication: primary rules, secondary suppression over the
+whole linked set, interval repair, audit, and the information loss. Fail-closed.
+
+`protect` returns a `Protected` only when the audit has passed, and raises `AuditFailed`
+(carrying the report, never a number) otherwise; `Protected.cells` gives the published
+values and refuses if the audit attached to it has not passed, so a hand-built `Protected`
+cannot leak numbers either.
+
+For a linked set of tables over different dimensions, ``inner`` (the finest table over the
+union of dimensions, produced by the aggregation) is required; see ``model``. ``published``
+holds earlier releases from the same data: their published cells are never suppressed here
+(they are already out) and the audit runs jointly with them.
+
+>>> from atlas.core.stats.tables import CodeList, Table
+>>> area = CodeList("area", total="P", parent={"A1": "P", "A2": "P", "A3": "P"})
+>>> t = Table("t", (area,), [("P",), ("A1",), ("A2",), ("A3",)], [63, 40, 3, 20])
+>>> out = protect([t], Rules(max_unsafe_share=1.0))
+>>> [(key, value) for key, _status, value in out.cells(0)]
+[(('P',), 63), (('A1',), 40), (('A2',), None), (('A3',), None)]
+>>> out.audit.passed, out.loss[0].primary, out.loss[0].secondary
+(True, 1, 1)
+"""
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from atlas.core.stats.audit import AuditReport, Release, _AttackerLP, audit
+from atlas.core.stats.model import Model, build_model
+from atlas.core.stats.primary import Rules, decide_primary
+from atlas.core.stats.secondary import (
+    Order,
+    ProtectionError,
+    publication_order,
+    suppress_secondary,
+)
+from atlas.core.stats.tables import CellDecision, CellStatus, Table
+
+HIDDEN = (CellStatus.PRIMARY, CellStatus.SECONDARY)
+__all__ = ["AuditFailed", "Protected", "ProtectionError", "Unaudited", "protect"]
+
+
+class AuditFailed(Exception):
+    """The pattern did not pass the audit: nothing may be published. ``report`` says why."""
+
+    def __init__(self, report: AuditReport) -> None:
+        self.report = report
+        first = report.failures[0] if report.failures else None
+        why = f"{first.check} {first.table} {first.cell}: {first.detail}" if first else "?"
+        super().__init__(f"audit failed ({len(report.failures)} failures; first: {why})")
+
+
+class Unaudited(PermissionError):
+    """Numbers were asked of a protected table whose audit has not passed."""
+
+
+@dataclass(frozen=True)
+class InformationLoss:
+    """What suppression costs in one table."""
+
+    table: str
+    cells: int
+    primary: int
+    secondary: int
+    suppressed_persons_share: float  # suppressed inner persons / all persons
+    by_level: dict[int, int]  # sum of the cell's hierarchy levels -> suppressed cells
+    by_dimension_level: dict[str, dict[int, int]]
+    total_suppressed: bool  # the grand total is suppressed
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Protected:
+    """Protected tables: a decision per cell, the audit report, the information loss."""
+
+    tables: tuple[Table, ...]
+    decisions: tuple[tuple[CellDecision, ...], ...]
+    audit: AuditReport
+    loss: tuple[InformationLoss, ...]
+
+    def statuses(self) -> tuple[tuple[CellStatus, ...], ...]:
+        return tuple(tuple(d.status for d in ds) for ds in self.decisions)
+
+    def release(self) -> Release:
+        """This publication as an earlier release for the next audit."""
+        return Release(self.tables, self.statuses())
+
+    def cells(self, t: int) -> list[tuple[tuple[str, ...], CellStatus, int | None]]:
+        """(key, status, persons or None when suppressed) of every cell of table ``t``."""
+        if not self.audit.passed:
+            raise Unaudited("this table has not passed the audit; nothing may be published")
+        table = self.tables[t]
+        return [
+            (key, d.status, None if d.status in HIDDEN else n)
+            for key, d, n in zip(table.keys, self.decisions[t], table.persons, strict=True)
+        ]
+
+
+def protect(
+    tables: Sequence[Table],
+    rules: Rules,
+    published: Sequence[Release] = (),
+    *,
+    inner: Table | None = None,
+    order: Order = "persons",
+    max_repairs: int = 50,
+) -> Protected:
+    """Protect ``tables`` (one linked set) for publication; raise AuditFailed if unsafe."""
+    tables = tuple(tables)
+    decisions = [decide_primary(t, rules) for t in tables]
+    earlier = [t for r in published for t in r.tables]
+    model = build_model([*tables, *earlier], inner)
+    n_now = model.offsets[len(tables)]
+    primary = np.zeros(model.x.shape[0], dtype=bool)
+    forced = np.zeros(model.x.shape[0], dtype=bool)
+    for t, ds in enumerate(decisions):
+        for i, d in enumerate(ds):
+            r = model.offsets[t] + i
+            primary[r] = d.status == CellStatus.PRIMARY
+            forced[r] = d.status == CellStatus.EMPTY
+    for k, rel in enumerate(published):
+        t0 = len(tables) + sum(len(r.tables) for r in published[:k])
+        for j, earlier_statuses in enumerate(rel.statuses):
+            for i, s in enumerate(earlier_statuses):
+                r = model.offsets[t0 + j] + i
+                primary[r] = s == CellStatus.PRIMARY
+                forced[r] = s not in HIDDEN
+    # Cells hidden by the interval repair are then protected like primary cells, so none of
+    # them can be recomputed either.
+    extra = np.zeros_like(primary)
+    hidden = _choose(model, primary, forced, order, n_now)
+    for _round in range(max_repairs):
+        statuses = _statuses(tables, decisions, hidden, primary, model)
+        report = audit(tables, statuses, rules, inner=inner, published=published)
+        failing = _failing_rows(model, report, n_now)
+        if report.passed or not failing:
+            break
+        added = _repair_by_duals(model, failing, hidden, forced, n_now)
+        if not added.any():
+            added = _repair(model, failing, hidden, forced, rules, n_now)
+        if not added.any():
+            break
+        extra |= added
+        hidden = _choose(model, primary | extra, forced, order, n_now)
+    statuses = _statuses(tables, decisions, hidden, primary, model)
+    final = tuple(
+        tuple(
+            d
+            if d.status in (CellStatus.PRIMARY, CellStatus.EMPTY) and s == d.status
+            else CellDecision(s, "secondary" if s == CellStatus.SECONDARY else d.rule)
+            for d, s in zip(ds, st, strict=True)
+        )
+        for ds, st in zip(decisions, statuses, strict=True)
+    )
+    if not report.passed:
+        raise AuditFailed(report)
+    loss = tuple(information_loss(model, t, final[t]) for t in range(len(tables)))
+    return Protected(tables, final, report, loss)
+
+
+def _choose(
+    model: Model,
+    primary: npt.NDArray[np.bool_],
+    forced: npt.NDArray[np.bool_],
+    order: Order,
+    n_now: int,
+) -> npt.NDArray[np.bool_]:
+    """Rows hidden (primary or secondary) after Gaussian elimination."""
+    rest = [r for r in range(n_now) if not primary[r] and not forced[r]]
+    candidates = publication_order(model, rest, order)
+    released = np.zeros_like(forced)
+    released[n_now:] = True
+    result = suppress_secondary(
+        model, primary, forced, order=order, candidates=candidates, released=released
+    )
+    return ~result.published
+
+
+def _statuses(
+    tables: Sequence[Table],
+    decisions: Sequence[Sequence[CellDecision]],
+    hidden: npt.NDArray[np.bool_],
+    primary: npt.NDArray[np.bool_],
+    model: Model,
+) -> list[list[CellStatus]]:
+    out = []
+    for t, ds in enumerate(decisions):
+        row: list[CellStatus] = []
+        for i, d in enumerate(ds):
+            r = model.offsets[t] + i
+            if primary[r]:
+                row.append(CellStatus.PRIMARY)
+            elif hidden[r]:
+                row.append(CellStatus.SECONDARY)
+            else:
+                row.append(d.status if d.status == CellStatus.EMPTY else CellStatus.SAFE)
+        out.append(row)
+    return out
+
+
+def _failing_rows(model: Model, report: AuditReport, n_now: int) -> list[int]:
+    rows = []
+    for f in report.failures:
+        if f.check not in ("interval", "singleton", "exact"):
+            continue
+        for t, table in enumerate(model.tables[: len(model.offsets) - 1]):
+            if model.offsets[t] >= n_now:
+                break
+            if table.name == f.table and f.cell in table.index:
+                rows.append(model.offsets[t] + table.index[f.cell])
+                break
+    return rows
+
+
+def _repair_by_duals(
+    model: Model,
+    failing: list[int],
+    hidden: npt.NDArray[np.bool_],
+    forced: npt.NDArray[np.bool_],
+    n_now: int,
+) -> npt.NDArray[np.bool_]:
+    """For each failing cell, solve the attacker's programmes with every published cell as
+    a constraint: the cells whose constraints bind at the optimum (non-zero dual) are what
+    pins the interval. Suppress the smallest of them that may be suppressed."""
+    published = np.flatnonzero(~hidden)
+    lp = _AttackerLP(
+        model.x[published],
+        model.y[published].astype(float),
+        model.x.shape[1],
+        upper=float(model.z.sum()),
+        fix_known=False,
+    )
+    y = model.y
+    added = np.zeros(model.x.shape[0], dtype=bool)
+    x = model.x
+    for r in failing:
+        lp.interval(x.indices[x.indptr[r] : x.indptr[r + 1]])
+        if lp.duals is None:
+            continue
+        best = None
+        for duals in (lp.duals[1], lp.duals[0]):  # binding for the maximum first
+            for k in np.flatnonzero(np.abs(duals) > 1e-9):
+                o = int(published[lp.row_ids[k]])
+                if o >= n_now or forced[o] or added[o] or y[o] <= 0:
+                    continue
+                if best is None or y[o] < y[best]:
+                    best = o
+            if best is not None:
+                break
+        if best is not None:
+            added[best] = True
+    return added
+
+
+def _repair(
+    model: Model,
+    failing: list[int],
+    hidden: npt.NDArray[np.bool_],
+    forced: npt.NDArray[np.bool_],
+    rules: Rules,
+    n_now: int,
+    depth: int = 4,
+) -> npt.NDArray[np.bool_]:
+    """For each failing cell, suppress one more published cell of its own table in the same
+    relation (keys differing on one dimension), or, when there is none, next to the hidden
+    cells around it (searched outward up to ``depth`` steps). The cheapest is chosen: the
+    smallest holding at least the protection level, else the largest."""
+    y = model.y
+    added = np.zeros(model.x.shape[0], dtype=bool)
+    for r in failing:
+        t, c = model.locate(r)
+        table = model.tables[t]
+        base = model.offsets[t]
+        frontier, seen = [c], {c}
+        for _step in range(depth):
+            best: tuple[int, int, int] | None = None
+            nxt: list[int] = []
+            for cell in frontier:
+                for other in _neighbours(table, cell):
+                    if other in seen:
+                        continue
+                    seen.add(other)
+                    o = base + other
+                    if o >= n_now or forced[o] or added[o]:
+                        continue
+                    if hidden[o]:
+                        nxt.append(other)
+                        continue
+                    if y[o] <= 0:
+                        continue
+                    enough = int(y[o]) >= rules.protection_level
+                    rank = (0 if enough else 1, int(y[o]) if enough else -int(y[o]), o)
+                    if best is None or rank < best:
+                        best = rank
+            if best is not None:
+                added[best[2]] = True
+                break
+            frontier = nxt
+    return added
+
+
+def _neighbours(table: Table, cell: int) -> list[int]:
+    key = table.keys[cell]
+    out = []
+    for j, dim in enumerate(table.dimensions):
+        for code in dim.codes:
+            if code != key[j]:
+                other = table.index.get((*key[:j], code, *key[j + 1 :]))
+                if other is not None:
+                    out.append(other)
+    return out
+
+
+def information_loss(model: Model, t: int, decisions: Sequence[CellDecision]) -> InformationLoss:
+    """Cells suppressed, suppressed persons share, suppressions by hierarchy level."""
+    table = model.tables[t]
+    hidden = np.asarray([d.status in HIDDEN for d in decisions])
+    # Persons in inner cells that are suppressed in this table as inner cells.
+    inner_pos = table.inner()
+    hidden_inner = [i for i in inner_pos if hidden[i]]
+    total = sum(table.persons[i] for i in inner_pos)
+    share = sum(table.persons[i] for i in hidden_inner) / total if total else 0.0
+    by_level: dict[int, int] = {}
+    by_dim: dict[str, dict[int, int]] = {d.name: {} for d in table.dimensions}
+    for i in np.flatnonzero(hidden):
+        key = table.keys[i]
+        levels = [d.level(c) for d, c in zip(table.dimensions, key, strict=True)]
+        by_level[sum(levels)] = by_level.get(sum(levels), 0) + 1
+        for d, lv in zip(table.dimensions, levels, strict=True):
+            by_dim[d.name][lv] = by_dim[d.name].get(lv, 0) + 1
+    grand = tuple(d.total for d in table.dimensions)
+    return InformationLoss(
+        table=table.name,
+        cells=len(table.keys),
+        primary=sum(1 for d in decisions if d.status == CellStatus.PRIMARY),
+        secondary=sum(1 for d in decisions if d.status == CellStatus.SECONDARY),
+        suppressed_persons_share=round(share, 4),
+        by_level=dict(sorted(by_level.items())),
+        by_dimension_level={k: dict(sorted(v.items())) for k, v in by_dim.items()},
+        total_suppressed=bool(grand in table.index and hidden[table.index[grand]]),
+    )
