@@ -20,6 +20,7 @@ install: $(BIN)/python
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.lock
 	$(BIN)/pip install --quiet --no-deps -e .
+	npm ci --no-audit --no-fund
 
 setup: install fonts
 	$(BIN)/atlas setup
@@ -79,6 +80,7 @@ bench: install-dev
 	$(BIN)/python benchmarks/search.py --database both
 	$(BIN)/python benchmarks/entitlements.py --database both
 	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/finder.py
 
 clean:
 	rm -rf $(VENV) var

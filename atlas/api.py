@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from atlas.diagnostics.api import router as diagnostics_router
+from atlas.directory.api import router as directory_router
 from atlas.entitlements.api import router as entitlements_router
 from atlas.pages.api import router as vocabulary_router
 from atlas.places.api import router as places_router
@@ -26,3 +27,4 @@ api.add_router("/practices", practices_router)
 api.add_router("/entitlements", entitlements_router)
 api.add_router("/diagnostics", diagnostics_router)
 api.add_router("/plans", plans_router)
+api.add_router("/hsds", directory_router)

@@ -16,6 +16,9 @@ PROJECT_COMMANDS = (
     "reindex-practices",
     "import-entitlements",
     "export-entitlements",
+    "import-directory",
+    "export-directory",
+    "export-finder",
 )
 
 

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "atlas.entitlements",
     "atlas.diagnostics",
     "atlas.plans",
+    "atlas.directory",
+    "atlas.finder",
+    "atlas.leaflets",
     "atlas.pages",
 ]
 
@@ -139,6 +142,11 @@ ATLAS_SUBMISSION_LIMIT = env_int("ATLAS_SUBMISSION_LIMIT", 5)
 
 # Records not verified within this many days are flagged for review.
 ATLAS_STALE_AFTER_DAYS = env_int("ATLAS_STALE_AFTER_DAYS", 730)
+# Directory services not verified within this many days are flagged as stale.
+ATLAS_DIRECTORY_STALE_DAYS = env_int("ATLAS_DIRECTORY_STALE_DAYS", 365)
+
+# Where the finder's "Leave this site quickly" link goes: a common, neutral site.
+ATLAS_QUICK_EXIT_URL = env_str("ATLAS_QUICK_EXIT_URL", "https://www.wikipedia.org/")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -17,7 +17,9 @@ urlpatterns += i18n_patterns(
     path("entitlements/", include("atlas.entitlements.urls")),
     path("diagnostics/", include("atlas.diagnostics.urls")),
     path("plans/", include("atlas.plans.urls")),
+    path("finder/", include("atlas.finder.urls")),
     path("accounts/", include("atlas.accounts.urls")),
+    path("leaflets/", include("atlas.leaflets.urls")),
     prefix_default_language=True,
 )
 

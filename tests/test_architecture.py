@@ -43,6 +43,9 @@ def test_core_imports_nothing_from_the_django_apps() -> None:
         "atlas.entitlements",
         "atlas.diagnostics",
         "atlas.plans",
+        "atlas.directory",
+        "atlas.finder",
+        "atlas.leaflets",
         "atlas.pages",
     )
     offenders = [

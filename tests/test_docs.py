@@ -14,6 +14,9 @@ PROJECT_APPS = (
     "atlas.entitlements",
     "atlas.diagnostics",
     "atlas.plans",
+    "atlas.directory",
+    "atlas.finder",
+    "atlas.leaflets",
     "atlas.pages",
 )
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from atlas.accounts.actions import ensure_role_groups
 from atlas.diagnostics.demo import load_demo_city
+from atlas.directory.actions import import_starter_directory
 from atlas.entitlements.actions import import_starter_entitlements
 from atlas.places.actions import load_regions_and_countries
 from atlas.practices.actions import import_starter_practices
@@ -32,8 +33,9 @@ class Command(BaseCommand):
         practices = import_starter_practices()
         entitlements = import_starter_entitlements()
         demo_rounds = load_demo_city()
+        directory = import_starter_directory()
         self.stdout.write(
             f"Ready: {places} places, {practices.created} starter practices, "
-            f"{entitlements.created} starter entitlements and {demo_rounds} assessment rounds "
-            "of Demo City (fictional) added."
+            f"{entitlements.created} starter entitlements, {directory} directory services "
+            f"and {demo_rounds} assessment rounds of Demo City (fictional) added."
         )
