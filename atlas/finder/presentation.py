@@ -206,9 +206,13 @@ def place_choices(query: str, language: str) -> list[PlaceChoice]:
     )
 
 
-def place_title(place: Place, language: str, tree: PlaceTree) -> str:
-    """The place's name, with its country for a city or subdivision."""
-    places = Place.objects.in_bulk(tree.chain(place.pk))
+def place_title(
+    place: Place, language: str, tree: PlaceTree, places: Mapping[int, Place] | None = None
+) -> str:
+    """The place's name, with its country for a city or subdivision. ``places`` (by id,
+    holding the place's chain) saves the query that reads them."""
+    if places is None:
+        places = Place.objects.in_bulk(tree.chain(place.pk))
     country = country_of(place, places, tree)
     if country is None:
         return place.label(language)
@@ -275,20 +279,30 @@ def in_sector(services: QuerySet[Service], sector: str) -> QuerySet[Service]:
     return services.filter(condition)
 
 
-def apply_filters(services: QuerySet[Service], filters: Filters, now: datetime) -> list[Service]:
-    """The services that pass every chosen filter."""
-    if filters.no_documents:
-        services = services.filter(documents="none")
-    if filters.free:
-        services = services.filter(cost="free")
-    if filters.anonymous:
-        services = services.filter(anonymous_use="yes")
-    if filters.language:
-        services = services.speaking(filters.language)  # type: ignore[attr-defined]
-    found = list(services.select_related("organization").prefetch_related("schedules", "locations"))
-    if filters.open_now:
-        found = [s for s in found if s.is_open_at(now)]
-    return found
+def with_cards(services: QuerySet[Service]) -> list[Service]:
+    """The services with what a results card shows: organisation, hours and locations
+    (three queries, whatever the number of services)."""
+    return list(services.select_related("organization").prefetch_related("schedules", "locations"))
+
+
+def speaks(service: Service, language: str) -> bool:
+    """Whether the staff speak ``language``, as `ServiceQuerySet.speaking` selects."""
+    return any(code.lower() == language for code in service.languages or ())
+
+
+def apply_filters(services: Iterable[Service], filters: Filters, now: datetime) -> list[Service]:
+    """The services that pass every chosen filter, from the services of the need as
+    `with_cards` read them: the filters are tests of the rows already read, so the page
+    reads the need's services once for both the results and the language choices."""
+    return [
+        service
+        for service in services
+        if (not filters.no_documents or service.documents == "none")
+        and (not filters.free or service.cost == "free")
+        and (not filters.anonymous or service.anonymous_use == "yes")
+        and (not filters.language or speaks(service, filters.language))
+        and (not filters.open_now or service.is_open_at(now))
+    ]
 
 
 def language_name(code: str) -> str:

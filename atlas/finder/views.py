@@ -13,9 +13,9 @@ from django.utils import timezone, translation
 
 from atlas.directory.models import Service
 from atlas.entitlements.models import Entitlement
-from atlas.finder import presentation
+from atlas.finder import cache, presentation
+from atlas.finder.cache import FinderIndex, cached_page
 from atlas.places.models import Place
-from atlas.places.tree import PlaceTree
 
 MAX_QUERY_LENGTH = 100
 
@@ -25,13 +25,19 @@ def render_page(request: HttpRequest, template: str, context: dict[str, Any]) ->
     return render(request, template, context)
 
 
-def finder_place(place_id: int, tree: PlaceTree) -> Place:
+def finder_index(request: HttpRequest) -> FinderIndex:
+    """The finder's places, for the data token `cached_page` read (if it did)."""
+    return cache.index(getattr(request, "finder_token", None))
+
+
+def finder_place(place_id: int, index: FinderIndex) -> Place:
     """The place, if the finder offers it (404 otherwise)."""
-    if place_id not in presentation.finder_place_ids(tree):
+    if place_id not in index.place_ids:
         raise Http404
-    return get_object_or_404(Place, pk=place_id)
+    return index.places[place_id]
 
 
+@cached_page
 def choose_place(request: HttpRequest) -> HttpResponse:
     language = translation.get_language() or "en"
     query = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
@@ -39,33 +45,38 @@ def choose_place(request: HttpRequest) -> HttpResponse:
     return render_page(request, "finder/home.html", {"query": query, "choices": choices})
 
 
+@cached_page
 def choose_need(request: HttpRequest, place_id: int) -> HttpResponse:
     language = translation.get_language() or "en"
-    tree = PlaceTree.load()
-    place = finder_place(place_id, tree)
+    index = finder_index(request)
+    tree = index.tree
+    place = finder_place(place_id, index)
     context = {
         "place": place,
-        "place_name": presentation.place_title(place, language, tree),
+        "place_name": index.title(place, language),
         "needs": presentation.needs(place, language, tree),
         "has_rights": Entitlement.objects.filter(place_id__in=tree.chain(place.pk)).exists(),
     }
     return render_page(request, "finder/place.html", context)
 
 
+@cached_page
 def results(request: HttpRequest, place_id: int, sector: str) -> HttpResponse:
     language = translation.get_language() or "en"
-    tree = PlaceTree.load()
-    place = finder_place(place_id, tree)
+    index = finder_index(request)
+    place = finder_place(place_id, index)
     term = presentation.sector_term(sector)
     if term is None:
         raise Http404
     filters = presentation.Filters.from_query(request.GET)
     now = timezone.now()
-    in_need = presentation.in_sector(presentation.services_for(place, tree), sector)
+    in_need = presentation.with_cards(
+        presentation.in_sector(presentation.services_for(place, index.tree), sector)
+    )
     found = presentation.apply_filters(in_need, filters, now)
     context = {
         "place": place,
-        "place_name": presentation.place_title(place, language, tree),
+        "place_name": index.title(place, language),
         "sector": term.slug,
         "sector_label": term.label(language),
         "filters": filters,
@@ -75,6 +86,7 @@ def results(request: HttpRequest, place_id: int, sector: str) -> HttpResponse:
     return render_page(request, "finder/results.html", context)
 
 
+@cached_page
 def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
     language = translation.get_language() or "en"
     service = get_object_or_404(
@@ -83,11 +95,11 @@ def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
         .prefetch_related("locations", "schedules", "phones", "sources"),
         uuid=service_id,
     )
-    tree = PlaceTree.load()
+    index = finder_index(request)
     now = timezone.now()
     context = {
         "service": service,
-        "place_name": presentation.place_title(service.place, language, tree),
+        "place_name": presentation.place_title(service.place, language, index.tree, index.places),
         "badges": presentation.badges(service, full=True),
         "locations": service.public_locations(),
         "has_hidden_address": service.has_confidential_location,
@@ -98,16 +110,19 @@ def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
     return render_page(request, "finder/service.html", context)
 
 
+@cached_page
 def rights(request: HttpRequest, place_id: int) -> HttpResponse:
     language = translation.get_language() or "en"
-    tree = PlaceTree.load()
-    place = finder_place(place_id, tree)
+    index = finder_index(request)
+    place = finder_place(place_id, index)
     today = timezone.localdate()
-    sections = presentation.rights_sections(place, today, language, tree)
+    sections = presentation.rights_sections(place, today, language, index.tree)
     context = {
         "place": place,
-        "place_name": presentation.place_title(place, language, tree),
+        "place_name": index.title(place, language),
         "on": today,
         "sections": sections,
+        # The leaflet has the same rights and the place's services (404 with neither).
+        "has_leaflet": bool(sections) or presentation.services_for(place, index.tree).exists(),
     }
     return render_page(request, "finder/rights.html", context)
