@@ -9,6 +9,7 @@ from atlas.pages.api import router as vocabulary_router
 from atlas.places.api import router as places_router
 from atlas.plans.api import router as plans_router
 from atlas.practices.api import router as practices_router
+from atlas.stats.api import router as stats_router
 
 api = NinjaAPI(
     title="Access Atlas API",
@@ -28,3 +29,4 @@ api.add_router("/entitlements", entitlements_router)
 api.add_router("/diagnostics", diagnostics_router)
 api.add_router("/plans", plans_router)
 api.add_router("/hsds", directory_router)
+api.add_router("/stats", stats_router)

@@ -19,6 +19,7 @@ PROJECT_COMMANDS = (
     "import-directory",
     "export-directory",
     "export-finder",
+    "stats",
 )
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "atlas.finder",
     "atlas.leaflets",
     "atlas.pages",
+    "atlas.stats",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,9 @@ ATLAS_DIRECTORY_STALE_DAYS = env_int("ATLAS_DIRECTORY_STALE_DAYS", 365)
 
 # Where the finder's "Leave this site quickly" link goes: a common, neutral site.
 ATLAS_QUICK_EXIT_URL = env_str("ATLAS_QUICK_EXIT_URL", "https://www.wikipedia.org/")
+# Largest record file a data steward may upload for tabulation, in megabytes; it is streamed
+# to a temporary file, aggregated and deleted.
+ATLAS_STATS_MAX_UPLOAD_MB = env_int("ATLAS_STATS_MAX_UPLOAD_MB", 500)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("finder/", include("atlas.finder.urls")),
     path("accounts/", include("atlas.accounts.urls")),
     path("leaflets/", include("atlas.leaflets.urls")),
+    path("stats/", include("atlas.stats.urls")),
     prefix_default_language=True,
 )
 

@@ -18,6 +18,7 @@ PROJECT_APPS = (
     "atlas.finder",
     "atlas.leaflets",
     "atlas.pages",
+    "atlas.stats",
 )
 
 

@@ -55,17 +55,20 @@ class TooSparse(ValueError):
 
 @dataclass(frozen=True)
 class Rules:
-    """The disclosure-control settings for one publication.
+    """The disclosure-control settings for one publication: the one rules type of the engine
+    (``spec`` reads a specification's ``[rules]`` into it).
 
-    ``protection`` is the minimum width an attacker's interval for an unsafe cell must keep;
-    by default it equals the threshold. ``nk`` is ``(n, k)`` to turn on dominance, e.g.
-    ``(2, 85.0)``. ``attribute_codes`` limits the group-attribute rule to some status codes
-    (None: every status code).
+    ``status_dimension`` names the dimension the group-attribute rule checks (None: the
+    table has none). ``max_unsafe_share`` is the sparsity limit. ``protection`` is the
+    minimum width an attacker's interval for an unsafe cell must keep; by default it equals
+    the threshold. ``nk`` is ``(n, k)`` to turn on dominance, e.g. ``(2, 85.0)``.
+    ``attribute_codes`` limits the group-attribute rule to some status codes (None: every
+    status code).
     """
 
     threshold: int = 10
     protection: int | None = None
-    status_dimension: str = "status"
+    status_dimension: str | None = "status"
     dominance_share: float = 0.9
     attribute_codes: tuple[str, ...] | None = None
     p: float = 15.0

@@ -5,8 +5,9 @@ area → province → country, five-year age bands → broad bands → total, ge
 migration status group → total, service → sector → total (the services and sectors of the
 shared vocabulary). A table specification (``data/stats/specs/*.toml``) names a table: its
 slug, version and title, its dimensions (code list names, in order), its measure (persons,
-contacts, nights or cost) and the parameters of the disclosure-control rules, which are passed
-through to the protection half unchanged except for the checks below.
+contacts, nights or cost) and the parameters of the disclosure-control rules, read into the one
+`Rules` of the protection half (``primary``), which owns them; ``dominance_n``/``dominance_k``
+become its ``nk`` and ``sparsity_limit`` its ``max_unsafe_share``.
 
 `load_codelists` and `load_spec` check the files; the first rule broken raises a `SpecError`
 naming the file and the key, and nothing is returned.
@@ -19,6 +20,8 @@ naming the file and the key, and nothing is returned.
 >>> spec = default_specs()["service-use-5d"]
 >>> spec.dimensions, spec.measure.value, spec.rules.threshold
 (('area', 'age', 'gender', 'status', 'service'), 'persons', 10)
+>>> spec.rules.status_dimension, spec.rules.max_unsafe_share, spec.rules.nk
+('status', 0.5, None)
 """
 
 import dataclasses
@@ -30,6 +33,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from atlas.core.stats.primary import MIN_THRESHOLD, Rules
 from atlas.core.stats.tables import CodeList, Measure
 from atlas.core.vocabulary import Vocabulary, default_vocabulary
 
@@ -38,11 +42,11 @@ DEFAULT_CODELISTS_PATH = DATA_DIRECTORY / "codelists.toml"
 DEFAULT_SPECS_DIRECTORY = DATA_DIRECTORY / "specs"
 
 # Disclosure control never counts fewer than this many persons as safe, whatever a
-# specification says.
-MINIMUM_THRESHOLD = 5
-DEFAULT_THRESHOLD = 10
-DEFAULT_P = 15.0
-DEFAULT_SPARSITY_LIMIT = 0.5
+# specification says (the floor is the protection half's).
+MINIMUM_THRESHOLD = MIN_THRESHOLD
+DEFAULT_THRESHOLD = Rules.threshold
+DEFAULT_P = Rules.p
+DEFAULT_SPARSITY_LIMIT = Rules.max_unsafe_share
 
 _CODELIST_FILE_KEYS = frozenset({"meta", "codelist"})
 _CODELIST_KEYS = frozenset({"label", "total", "total_label", "codes", "vocabulary", "role"})
@@ -93,25 +97,6 @@ class CodeLists(Mapping[str, CodeList]):
 
     def __len__(self) -> int:
         return len(self.lists)
-
-
-@dataclass(frozen=True)
-class Rules:
-    """Parameters of the disclosure-control rules, passed through to the protection half.
-
-    ``threshold``: minimum distinct persons for a safe cell (never below 5); ``p``: the p% of
-    the p% rule; ``status_dimension``: the dimension checked for group-attribute disclosure
-    (None if the table has none); ``sparsity_limit``: the largest share of non-zero cells that
-    may be unsafe before the table is refused or collapsed; ``dominance_n`` and
-    ``dominance_k``: the optional (n, k) dominance rule (both or neither).
-    """
-
-    threshold: int = DEFAULT_THRESHOLD
-    p: float = DEFAULT_P
-    status_dimension: str | None = None
-    sparsity_limit: float = DEFAULT_SPARSITY_LIMIT
-    dominance_n: int | None = None
-    dominance_k: float | None = None
 
 
 @dataclass(frozen=True)
@@ -337,10 +322,9 @@ def _rules(raw: Any, dimensions: tuple[str, ...], codelists: CodeLists, path: Pa
     n, k = rules.get("dominance_n"), rules.get("dominance_k")
     if (n is None) != (k is None):
         raise SpecError("give dominance_n and dominance_k together", file=path, key="rules")
-    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
-        raise SpecError(
-            "dominance_n must be a whole number >= 1", file=path, key="rules.dominance_n"
-        )
+    if n is not None and (isinstance(n, bool) or n not in (1, 2)):
+        # The engine keeps the two largest contributions per cell, so n is 1 or 2.
+        raise SpecError("dominance_n must be 1 or 2", file=path, key="rules.dominance_n")
     if k is not None and (
         isinstance(k, bool) or not isinstance(k, int | float) or not 0 < k <= 100
     ):
@@ -349,9 +333,8 @@ def _rules(raw: Any, dimensions: tuple[str, ...], codelists: CodeLists, path: Pa
         threshold=threshold,
         p=p,
         status_dimension=status,
-        sparsity_limit=sparsity,
-        dominance_n=n,
-        dominance_k=None if k is None else float(k),
+        max_unsafe_share=sparsity,
+        nk=None if n is None or k is None else (int(n), float(k)),
     )
 
 

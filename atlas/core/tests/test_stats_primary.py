@@ -128,3 +128,16 @@ def test_it_refuses_a_table_that_is_mostly_unsafe() -> None:
         CellStatus.PRIMARY,
         CellStatus.PRIMARY,
     ]
+
+
+def test_without_a_status_dimension_the_group_attribute_rule_is_off() -> None:
+    # The same all-irregular group as above, with the status dimension switched off: only
+    # the threshold rule applies (every cell here holds at least 10 persons or none).
+    inner = {
+        ("A1", "irr"): 14, ("A1", "reg"): 0, ("A1", "asy"): 0,
+        ("A2", "irr"): 12, ("A2", "reg"): 15, ("A2", "asy"): 11,
+        ("A3", "irr"): 20, ("A3", "reg"): 25, ("A3", "asy"): 13,
+    }  # fmt: skip
+    got = statuses(full_table("t", [AREA, STATUS], inner), Rules(status_dimension=None))
+    assert got[("A1", "irr")] == ("safe", "")
+    assert got[("A1", "reg")] == ("empty", "zero")

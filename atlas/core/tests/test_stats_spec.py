@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas.core.stats import primary
 from atlas.core.stats.spec import (
     SpecError,
     default_codelists,
@@ -32,7 +33,7 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def spec_text(threshold: int = 10, dimensions: str = '["gender"]') -> str:
+def spec_text(threshold: int = 10, dimensions: str = '["gender"]', extra: str = "") -> str:
     return f"""
 [meta]
 version = "t"
@@ -45,6 +46,7 @@ measure = "persons"
 
 [rules]
 threshold = {threshold}
+{extra}
 """
 
 
@@ -130,3 +132,22 @@ def test_it_refuses_a_file_without_a_version(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="version") as error:
         load_codelists(path)
     assert error.value.key == "meta.version"
+
+
+def test_a_spec_gives_the_one_rules_of_the_protection_half(tmp_path: Path) -> None:
+    codelists = load_codelists(write(tmp_path, "c.toml", CODELISTS))
+    extra = "p = 20\nsparsity_limit = 0.25\ndominance_n = 2\ndominance_k = 85"
+    spec = load_spec(write(tmp_path, "s.toml", spec_text(threshold=7, extra=extra)), codelists)
+    assert type(spec.rules) is primary.Rules
+    assert spec.rules == primary.Rules(
+        threshold=7, p=20.0, status_dimension=None, max_unsafe_share=0.25, nk=(2, 85.0)
+    )
+    assert spec.rules.protection_level == 7
+
+
+def test_it_refuses_a_dominance_n_the_engine_cannot_check(tmp_path: Path) -> None:
+    codelists = load_codelists(write(tmp_path, "c.toml", CODELISTS))
+    extra = "dominance_n = 3\ndominance_k = 85"
+    with pytest.raises(SpecError) as error:
+        load_spec(write(tmp_path, "s.toml", spec_text(extra=extra)), codelists)
+    assert error.value.key == "rules.dominance_n"

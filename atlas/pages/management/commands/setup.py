@@ -9,13 +9,15 @@ from atlas.directory.actions import import_starter_directory
 from atlas.entitlements.actions import import_starter_entitlements
 from atlas.places.actions import load_regions_and_countries
 from atlas.practices.actions import import_starter_practices
+from atlas.stats.actions import load_starter_tables
 
 
 class Command(BaseCommand):
     help = (
         "Set up or update an installation: migrate the database, create the cache table, "
         "collect static files, and load regions, countries, roles, the starter practices "
-        "and entitlements, and Demo City (fictional) with its assessment rounds. "
+        "and entitlements, and Demo City (fictional) with its assessment rounds and synthetic "
+        "statistical tables. "
         "Safe to run again: existing content is kept."
     )
 
@@ -34,8 +36,10 @@ class Command(BaseCommand):
         entitlements = import_starter_entitlements()
         demo_rounds = load_demo_city()
         directory = import_starter_directory()
+        stats_tables = load_starter_tables()
         self.stdout.write(
             f"Ready: {places} places, {practices.created} starter practices, "
-            f"{entitlements.created} starter entitlements, {directory} directory services "
-            f"and {demo_rounds} assessment rounds of Demo City (fictional) added."
+            f"{entitlements.created} starter entitlements, {directory} directory services, "
+            f"{demo_rounds} assessment rounds and {stats_tables} synthetic statistical "
+            "tables of Demo City (fictional) added."
         )
