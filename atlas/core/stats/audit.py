@@ -192,30 +192,54 @@ class _Auditor:
         self.report.checks.append(
             {"name": "joint", "earlier_tables": len(earlier), "published_cells": int(known.sum())}
         )
-        # exact: recomputable suppressed cells; interval: primary cells.
+        # exact: recomputable suppressed cells; interval: primary cells. A few programmes over
+        # all primary cells at once give feasible points (witnesses); a cell whose values in
+        # them already reach the threshold and spread over the protection level is proven
+        # safe, and its own two programmes are skipped. The others get their exact optima.
         t0, lps0 = time.perf_counter(), lp.solved
+        lp.probe(x[primary] if primary else None)
+        self.values = lp.values(x)  # every cell in every witness: (cells, witnesses)
         bounds: dict[int, tuple[float, float]] = {}
+        proven: set[int] = set()
         self.optima: dict[int, tuple[Any, Any]] = {}
         for r in primary:
+            if self._proven(r, self.values[r]):
+                proven.add(r)
+                continue
             bounds[r] = lp.interval(self._idx(r))
             if lp.last is not None:
                 self.optima[r] = lp.last
+        spread = np.zeros(x.shape[0])
+        spread[suppressed] = lp.spread(x[suppressed])
         for r in suppressed:
-            if r not in bounds and not lp.surely_not_exact(self._idx(r)):
+            if r in proven:
+                continue
+            if r not in bounds and not spread[r] > TOL:
                 bounds[r] = lp.interval(self._idx(r))
             lo, hi = bounds.get(r, (0.0, np.inf))
             if hi - lo <= TOL:
                 self._fail("exact", r, f"recomputable: the attacker finds {lo:g}")
         self._check("exact", len(suppressed), t0, lp.solved - lps0)
+        self.report.checks[-1]["proven_by_witnesses"] = len(proven)
         t0, lps0 = time.perf_counter(), lp.solved
         for r in primary:
-            self._check_interval("interval", r, *bounds[r])
+            if r not in proven:
+                self._check_interval("interval", r, *bounds[r])
         self._check_magnitude(lp, primary, known)
         self._check("interval", len(primary), t0, lp.solved - lps0)
         t0, lps0 = time.perf_counter(), lp.solved
         self._check_singletons(lp, primary, x, value)
         self._check("singleton", len(primary), t0, lp.solved - lps0)
         self.report.lps_solved += lp.solved
+
+    def _proven(self, r: int, seen: npt.NDArray[np.float64]) -> bool:
+        """Whether the witnesses ``seen`` (the cell's values in feasible points) alone show
+        that the maximum reaches the threshold and the interval the protection level."""
+        seen = seen[~np.isnan(seen)]
+        if len(seen) < 2:
+            return False
+        hi, lo = float(seen.max()), float(seen.min())
+        return hi >= self.rules.threshold - TOL and hi - lo >= self.rules.protection_level - TOL
 
     def _check_interval(self, check: str, r: int, lo: float, hi: float) -> None:
         rules = self.rules
@@ -259,12 +283,20 @@ class _Auditor:
 
     def _check_singletons(self, lp: "_AttackerLP", primary: list[int], x: Any, value: Any) -> None:
         singles = [r for r in primary if value[r] == 1]
+        if not singles:
+            return
+        groups = self._relations(primary)
         for s in singles:
-            related = [r for r in primary if r != s and self._share_relation(s, r)]
+            related = sorted({r for key in self._partials(s) for r in groups[key]} - {s})
             if len(related) > self.singleton_limit:
                 self._fail("singleton", s, "too many related cells to check")
                 continue
+            # Witnesses in which the singleton's cell holds at least one person are feasible
+            # for the singleton too: they may prove a related cell safe without a programme.
+            mine = self.values[s] >= 1.0 - TOL
             for r in related:
+                if self._proven(r, self.values[r][mine]):
+                    continue
                 optima = self.optima.get(r)
                 if optima is not None and all(
                     lp.value_at(self._idx(s), w) >= 1.0 - TOL for w in optima
@@ -273,19 +305,24 @@ class _Auditor:
                 lo, hi = lp.interval(self._idx(r), at_least=(self._idx(s), 1.0))
                 self._check_interval("singleton", r, lo, hi)
 
+    def _partials(self, r: int) -> list[tuple[int, int, tuple[str, ...]]]:
+        """The cell's key with one dimension left out, for each dimension (with the table)."""
+        t, i, _s, _c = self.cells[r]
+        key = t.keys[i]
+        return [(id(t), j, key[:j] + key[j + 1 :]) for j in range(len(key))]
+
+    def _relations(self, rows: list[int]) -> dict[tuple[int, int, tuple[str, ...]], list[int]]:
+        """Rows by partial key: two cells of one table whose keys differ on one dimension
+        only (siblings under one parent, or parent and child) share a partial key."""
+        groups: dict[tuple[int, int, tuple[str, ...]], list[int]] = {}
+        for r in rows:
+            for key in self._partials(r):
+                groups.setdefault(key, []).append(r)
+        return groups
+
     def _idx(self, r: int) -> npt.NDArray[np.int32]:
         x = self.rows
         return x.indices[x.indptr[r] : x.indptr[r + 1]]
-
-    def _share_relation(self, a: int, b: int) -> bool:
-        """Same table, keys differing on one dimension: both in one additivity relation
-        (siblings under one parent, or parent and child)."""
-        ta, ia, _s, _c = self.cells[a]
-        tb, ib, _s2, _c2 = self.cells[b]
-        if ta is not tb:
-            return False
-        diff = sum(1 for p, q in zip(ta.keys[ia], tb.keys[ib], strict=True) if p != q)
-        return diff == 1
 
     def _check(self, name: str, cells: int, t0: float, lps: int) -> None:
         failures = sum(1 for f in self.report.failures if f.check == name)
@@ -332,9 +369,11 @@ class _AttackerLP:
         self.duals: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
         self.witnesses: list[npt.NDArray[np.float64]] = []
         self.last: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
-        self._stack: npt.NDArray[np.float64] | None = None
         self._highs: Any = None
         self._cost_set = np.zeros(0, dtype=np.int32)
+        self.fix_known = fix_known
+        self._blocks: dict[int, _AttackerLP] = {}
+        self._local: dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
         # Inner cells published on their own are known: fix them and drop them.
         single = np.diff(a.indptr) == 1
         if not fix_known:  # keep every published cell as a constraint (with a dual)
@@ -419,6 +458,44 @@ class _AttackerLP:
                 h.deleteRows(1, last)
         return out, witnesses
 
+    def _interval_split(
+        self, u: npt.NDArray[np.int64], extra: tuple[npt.NDArray[np.int64], float] | None
+    ) -> tuple[list[float], list[npt.NDArray[np.float64]]]:
+        """The warm-started programmes on the independent block(s) holding the cell only (its
+        connected component of unknowns and equations), one cached HiGHS model per block."""
+        comps = set(self.comp[u].tolist())
+        if extra is not None:
+            comps |= set(self.comp[extra[0]].tolist())
+        if self.fix_known is False or len(comps) != 1 or not self.a.shape[0]:
+            return self._interval_warm(u, extra)
+        key = next(iter(comps))
+        sub = self._blocks.get(key)
+        if sub is None:
+            cols = np.flatnonzero(self.comp == key)
+            rows = np.flatnonzero(self.row_comp == key)
+            sub = _AttackerLP.__new__(_AttackerLP)
+            sub.a, sub.rhs, sub.upper = (
+                sp.csr_matrix(self.a[rows][:, cols]),
+                self.rhs[rows],
+                self.upper,
+            )
+            sub.solved, sub._highs, sub._cost_set, sub.duals = 0, None, np.zeros(0, np.int32), None
+            local = np.full(len(self.cols), -1)
+            local[cols] = np.arange(len(cols))
+            self._blocks[key] = sub
+            self._local[key] = (cols, local)
+        cols, local = self._local[key]
+        ex = None if extra is None else (local[extra[0]], extra[1])
+        before = sub.solved
+        out, wit = sub._interval_warm(local[u], ex)
+        self.solved += sub.solved - before
+        full = []
+        for w in wit:
+            f = np.full(len(self.cols), np.nan)
+            f[cols] = w
+            full.append(f)
+        return out, full
+
     def interval(
         self,
         idx: npt.NDArray[np.int32],
@@ -435,7 +512,7 @@ class _AttackerLP:
                 k2, u2 = self._split(at_least[0])
                 if len(u2) and at_least[1] - k2 > TOL:
                     extra_w = (u2, at_least[1] - k2)
-            out_w, wit = self._interval_warm(u, extra_w)
+            out_w, wit = self._interval_split(u, extra_w)
             self.last = (wit[0], wit[1])
             if at_least is None:
                 self.witnesses.extend(wit)
@@ -488,13 +565,63 @@ class _AttackerLP:
         known_part, u = self._split(idx)
         return known_part + float(w[u].sum())
 
-    def surely_not_exact(self, idx: npt.NDArray[np.int32]) -> bool:
-        """Two solutions found so far give the cell different values: not recomputable."""
+    def probe(self, targets: Any, rounds: int = 2) -> None:
+        """Witnesses for many cells at once: minimise and maximise the sum of ``targets``
+        (cells by inner cells), then a weighted sum with fixed pseudo-random weights (so
+        that cells traded against each other in one optimum are not in the next)."""
+        m = len(self.cols)
+        if targets is None or not m or not self.a.shape[0]:
+            return
+        t = sp.csr_matrix(targets)[:, self.cols]
+        rng = np.random.default_rng(0)
+        for k in range(rounds):
+            weights = np.ones(t.shape[0]) if k == 0 else rng.uniform(0.5, 1.5, t.shape[0])
+            cost = np.asarray(t.T @ weights, dtype=float).ravel()
+            for sense in (1.0, -1.0):
+                self.witnesses.append(self._solve_full(cost, sense))
+
+    def _solve_full(self, cost: npt.NDArray[np.float64], sense: float) -> npt.NDArray[np.float64]:
+        """A solution minimising (sense 1) or maximising (-1) ``cost`` over the LP columns."""
+        self.solved += 1
+        if _core is None:
+            res = linprog(
+                sense * cost, A_eq=self.a, b_eq=self.rhs, bounds=(0, self.upper), method="highs"
+            )
+            if res.status != 0:
+                raise RuntimeError(f"HiGHS status {res.status}: {res.message}")
+            return np.asarray(res.x, dtype=float)
+        h = self._solver()
+        every = np.arange(len(self.cols), dtype=np.int32)
+        h.changeColsCost(len(every), every, cost)
+        self._cost_set = every
+        sense_ = _core.ObjSense.kMinimize if sense > 0 else _core.ObjSense.kMaximize
+        h.changeObjectiveSense(sense_)
+        h.run()
+        status = h.getModelStatus()
+        if status != _core.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"HiGHS status {h.modelStatusToString(status)}")
+        return np.asarray(h.getSolution().col_value, dtype=float)
+
+    def spread(self, cells: Any, chunk: int = 256) -> npt.NDArray[np.float64]:
+        """max - min of every cell over the witnesses found so far (0 where fewer than two
+        cover it), a chunk of witnesses at a time."""
+        cells = sp.csr_matrix(cells)[:, self.cols]
+        hi = np.full(cells.shape[0], -np.inf)
+        lo = np.full(cells.shape[0], np.inf)
+        for k in range(0, len(self.witnesses), chunk):
+            v = np.asarray(cells @ np.vstack(self.witnesses[k : k + chunk]).T)
+            hi = np.fmax(hi, np.nanmax(np.where(np.isnan(v), -np.inf, v), axis=1))
+            lo = np.fmin(lo, np.nanmin(np.where(np.isnan(v), np.inf, v), axis=1))
+        out = hi - lo
+        return np.where(np.isfinite(out), out, 0.0)
+
+    def values(self, cells: Any) -> npt.NDArray[np.float64]:
+        """The value of every cell (rows of ``cells``, over inner cells) in every witness
+        found so far: (cells, witnesses); NaN where a witness does not cover the cell."""
+        cells = sp.csr_matrix(cells)
+        known = cells @ np.nan_to_num(self.known)
         if not self.witnesses:
-            return False
-        if self._stack is None or len(self._stack) != len(self.witnesses):
-            self._stack = np.vstack(self.witnesses)
-        _known, u = self._split(idx)
-        seen = self._stack[:, u].sum(axis=1)
-        seen = seen[~np.isnan(seen)]
-        return len(seen) > 1 and float(seen.max() - seen.min()) > TOL
+            return np.zeros((cells.shape[0], 0))
+        stack = np.vstack(self.witnesses)
+        unknown = np.asarray(cells[:, self.cols] @ stack.T)
+        return known[:, None] + unknown

@@ -130,9 +130,11 @@ def protect(
                 r = model.offsets[t0 + j] + i
                 primary[r] = s == CellStatus.PRIMARY
                 forced[r] = s not in HIDDEN
-    # Cells hidden by the interval repair are then protected like primary cells, so none of
-    # them can be recomputed either.
-    extra = np.zeros_like(primary)
+    # Gaussian elimination first: no primary cell is in the span of the published ones. Where
+    # the audit finds a primary cell's interval too narrow, the repair picks more cells to hide
+    # (from the attacker's binding constraints); elimination then runs again with them as
+    # cells that must not be recomputable either (a hidden cell that could be recomputed would
+    # widen nothing). Only the true primary cells are audited for their intervals.
     hidden = _choose(model, primary, forced, order, n_now)
     for _round in range(max_repairs):
         statuses = _statuses(tables, decisions, hidden, primary, model)
@@ -140,13 +142,15 @@ def protect(
         failing = _failing_rows(model, report, n_now)
         if report.passed or not failing:
             break
-        added = _repair_by_duals(model, failing, hidden, forced, n_now)
+        added = _repair_by_duals(model, failing, hidden, forced, rules, n_now)
         if not added.any():
             added = _repair(model, failing, hidden, forced, rules, n_now)
         if not added.any():
             break
-        extra |= added
-        hidden = _choose(model, primary | extra, forced, order, n_now)
+        # Everything hidden stays hidden (it is not in the span of the published cells, and
+        # stays so as fewer are published): elimination only adds the complements the new
+        # cells need, so a round never undoes an earlier one.
+        hidden = _choose(model, hidden | added, forced, order, n_now)
     statuses = _statuses(tables, decisions, hidden, primary, model)
     final = tuple(
         tuple(
@@ -203,10 +207,15 @@ def _statuses(
     return out
 
 
-def _failing_rows(model: Model, report: AuditReport, n_now: int) -> list[int]:
+def _failing_rows(
+    model: Model,
+    report: AuditReport,
+    n_now: int,
+    checks: tuple[str, ...] = ("interval", "singleton", "exact"),
+) -> list[int]:
     rows = []
     for f in report.failures:
-        if f.check not in ("interval", "singleton", "exact"):
+        if f.check not in checks:
             continue
         for t, table in enumerate(model.tables[: len(model.offsets) - 1]):
             if model.offsets[t] >= n_now:
@@ -222,11 +231,13 @@ def _repair_by_duals(
     failing: list[int],
     hidden: npt.NDArray[np.bool_],
     forced: npt.NDArray[np.bool_],
+    rules: Rules,
     n_now: int,
 ) -> npt.NDArray[np.bool_]:
     """For each failing cell, solve the attacker's programmes with every published cell as
     a constraint: the cells whose constraints bind at the optimum (non-zero dual) are what
-    pins the interval. Suppress the smallest of them that may be suppressed."""
+    pins the interval. Hide the one that can open it enough at the least cost: the smallest
+    holding at least what is missing, else the largest."""
     published = np.flatnonzero(~hidden)
     lp = _AttackerLP(
         model.x[published],
@@ -238,22 +249,20 @@ def _repair_by_duals(
     y = model.y
     added = np.zeros(model.x.shape[0], dtype=bool)
     x = model.x
-    for r in failing:
-        lp.interval(x.indices[x.indptr[r] : x.indptr[r + 1]])
+    for r in dict.fromkeys(failing):
+        lo, hi = lp.interval(x.indices[x.indptr[r] : x.indptr[r + 1]])
         if lp.duals is None:
             continue
-        best = None
+        missing = max(rules.threshold - hi, rules.protection_level - (hi - lo), 1.0)
         for duals in (lp.duals[1], lp.duals[0]):  # binding for the maximum first
-            for k in np.flatnonzero(np.abs(duals) > 1e-9):
-                o = int(published[lp.row_ids[k]])
-                if o >= n_now or forced[o] or added[o] or y[o] <= 0:
-                    continue
-                if best is None or y[o] < y[best]:
-                    best = o
-            if best is not None:
-                break
-        if best is not None:
-            added[best] = True
+            binding = published[lp.row_ids[np.flatnonzero(np.abs(duals) > 1e-9)]]
+            binding = binding[(binding < n_now) & ~forced[binding] & (y[binding] > 0)]
+            if not len(binding):
+                continue
+            enough = binding[y[binding] >= missing]
+            best = enough[np.argmin(y[enough])] if len(enough) else binding[np.argmax(y[binding])]
+            added[int(best)] = True
+            break
     return added
 
 
