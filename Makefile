@@ -81,6 +81,7 @@ bench: install-dev
 	$(BIN)/python benchmarks/entitlements.py --database both
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/finder.py
+	$(BIN)/python benchmarks/stats.py --reuse
 
 clean:
 	rm -rf $(VENV) var
