@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from atlas.core.datafiles import DataFileError
 from atlas.core.vocabulary import Vocabulary, default_vocabulary
 
 GAP_KINDS: tuple[str, ...] = (
@@ -40,20 +41,13 @@ _META_KEYS = frozenset({"version"})
 _ENTRY_KEYS = frozenset({"weight", "why"})
 
 
-class GapWeightsError(ValueError):
+class GapWeightsError(DataFileError):
     """A gap weights file that breaks a rule; the message names the file and the key.
 
     >>> str(GapWeightsError("weight 1.5 is above 1", file=Path("gap_weights.toml"),
     ...                     key="kind.access-none.weight"))
     "gap_weights.toml, key 'kind.access-none.weight': weight 1.5 is above 1"
     """
-
-    def __init__(self, problem: str, *, file: Path, key: str | None = None) -> None:
-        self.problem = problem
-        self.file = file
-        self.key = key
-        where = str(file) if key is None else f"{file}, key {key!r}"
-        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from atlas.core.datafiles import DataFileError
+
 DEFAULT_DIRECTORY = Path(__file__).parent.parent / "data" / "diagnostic" / "objective-15"
 FRAMEWORK_FILE = "framework.toml"
 
@@ -36,20 +38,13 @@ QUESTION_SLUG_MAX_LENGTH = 40
 MIN_SCORE, MAX_SCORE = 0, 100
 
 
-class FrameworkError(ValueError):
+class FrameworkError(DataFileError):
     """A framework file that breaks a rule; the message names the file and the key.
 
     >>> str(FrameworkError("score 120 is outside 0–100", file=Path("framework.toml"),
     ...                    key="scale.yes-partly-no.options.yes.score"))
     "framework.toml, key 'scale.yes-partly-no.options.yes.score': score 120 is outside 0–100"
     """
-
-    def __init__(self, problem: str, *, file: Path, key: str | None = None) -> None:
-        self.problem = problem
-        self.file = file
-        self.key = key
-        where = str(file) if key is None else f"{file}, key {key!r}"
-        super().__init__(f"{where}: {problem}")
 
 
 def _label(labels: Mapping[str, str], language: str) -> str:

@@ -32,6 +32,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from atlas.core.datafiles import DataFileError
 from atlas.core.languages import LANGUAGES
 from atlas.core.vocabulary import SLUG_PATTERN, Vocabulary, default_vocabulary
 
@@ -68,20 +69,13 @@ _VOCABULARY_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
-class StepsError(ValueError):
+class StepsError(DataFileError):
     """A steps file that breaks a rule; the message names the file and the key.
 
     >>> str(StepsError("unknown measure 'walls'", file=Path("steps.toml"),
     ...                key="step.firewall.measures"))
     "steps.toml, key 'step.firewall.measures': unknown measure 'walls'"
     """
-
-    def __init__(self, problem: str, *, file: Path, key: str | None = None) -> None:
-        self.problem = problem
-        self.file = file
-        self.key = key
-        where = str(file) if key is None else f"{file}, key {key!r}"
-        super().__init__(f"{where}: {problem}")
 
 
 def _label(labels: Mapping[str, str], language: str) -> str:

@@ -30,6 +30,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from atlas.core.datafiles import DataFileError
 from atlas.core.languages import LANGUAGES
 from atlas.core.vocabulary import Vocabulary
 
@@ -58,20 +59,13 @@ _TERM_KEYS = frozenset({"code", "values", "labels", "definition"})
 _VALUE_KEYS = frozenset({"code", "labels"})
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(DataFileError):
     """A status-safety taxonomy file that breaks a rule; the message names file and key.
 
     >>> str(TaxonomyError("missing label", file=Path("status-safety.toml"),
     ...                   key="term.cost.labels.fa"))
     "status-safety.toml, key 'term.cost.labels.fa': missing label"
     """
-
-    def __init__(self, problem: str, *, file: Path, key: str | None = None) -> None:
-        self.problem = problem
-        self.file = file
-        self.key = key
-        where = str(file) if key is None else f"{file}, key {key!r}"
-        super().__init__(f"{where}: {problem}")
 
 
 def derived_id(*parts: str) -> str:

@@ -33,6 +33,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from atlas.core.datafiles import DataFileError
 from atlas.core.stats.primary import MIN_THRESHOLD, Rules
 from atlas.core.stats.tables import CodeList, Measure
 from atlas.core.vocabulary import Vocabulary, default_vocabulary
@@ -59,19 +60,12 @@ _RULE_KEYS = frozenset(
 _ROLES = frozenset({"status"})
 
 
-class SpecError(ValueError):
+class SpecError(DataFileError):
     """A code list or table specification file that breaks a rule.
 
     >>> str(SpecError("threshold 3 is below 5", file=Path("a.toml"), key="rules.threshold"))
     "a.toml, key 'rules.threshold': threshold 3 is below 5"
     """
-
-    def __init__(self, problem: str, *, file: Path, key: str | None = None) -> None:
-        self.problem = problem
-        self.file = file
-        self.key = key
-        where = str(file) if key is None else f"{file}, key {key!r}"
-        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True)
