@@ -136,8 +136,12 @@ def bar_chart(
     range_text: str = "",
     direction: str = "ltr",
     id_prefix: str = "chart",
+    scale_values: bool = True,
 ) -> str:
     """Return the SVG markup of a horizontal bar chart of ``bars`` on a 0–100 scale.
+
+    With ``scale_values=False`` the grid keeps its lines but writes no 0–100 values under
+    them, for bars drawn relative to the largest of several counts.
 
     ``title`` and ``description`` become the chart's ``<title>`` and ``<desc>``;
     ``missing_text`` is written where a bar has no value; ``median_text`` and ``range_text``
@@ -206,6 +210,8 @@ def bar_chart(
                 "line", x1=tick_x, x2=tick_x, y1=top, y2=axis_y, stroke=GRID_STROKE, stroke_width=1
             )
         )
+        if not scale_values:
+            continue
         parts.append(
             _element(
                 "text",

@@ -77,6 +77,8 @@ def breakdowns(table: PublishedTable, direction: str = "ltr") -> list[Breakdown]
             missing_text=_("suppressed"),
             direction=direction,
             id_prefix=f"chart-{j}",
+            # Bars are relative to the largest count: a 0–100 scale would read as percentages.
+            scale_values=False,
         )
         out.append(Breakdown(dim.name, rows, chart))
     return out

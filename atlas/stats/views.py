@@ -48,7 +48,10 @@ def _steward(request: HttpRequest) -> None:
 
 
 def table_list(request: HttpRequest) -> HttpResponse:
+    language = translation.get_language() or "en"
     rows = [r for r in StatsTable.objects.released().select_related("place") if r.passed]
+    for row in rows:
+        row.place_name = row.place.label(language)  # type: ignore[attr-defined]
     return render(request, "stats/list.html", {"tables": rows})
 
 
@@ -58,6 +61,7 @@ def table_detail(request: HttpRequest, table_id: int) -> HttpResponse:
     direction = "rtl" if is_rtl(translation.get_language() or "en") else "ltr"
     context = {
         "row": row,
+        "place_name": row.place.label(translation.get_language() or "en"),
         "table": table,
         "breakdowns": presentation.breakdowns(table, direction),
         "note": presentation.suppression_note(table),

@@ -105,3 +105,14 @@ def test_an_unsafe_id_prefix_or_direction_is_refused() -> None:
         bar_chart([], title="t", description="d", missing_text="-", id_prefix='x" onload="y')
     with pytest.raises(ValueError, match="direction"):
         bar_chart([], title="t", description="d", missing_text="-", direction="auto")
+
+
+def test_a_chart_of_relative_bars_writes_no_scale_values() -> None:
+    from atlas.core.charts import Bar, bar_chart
+
+    scaled = bar_chart([Bar("A", 50.0)], title="t", description="d", missing_text="-")
+    relative = bar_chart(
+        [Bar("A", 50.0)], title="t", description="d", missing_text="-", scale_values=False
+    )
+    assert ">75</text>" in scaled and ">75</text>" not in relative
+    assert relative.count("<line") == scaled.count("<line")
