@@ -77,6 +77,7 @@ messages:
 	cd atlas && ../$(BIN)/django-admin compilemessages --settings atlas.settings --pythonpath ..
 
 bench: install-dev
+	$(BIN)/pip install --quiet -r requirements-bench.lock
 	$(BIN)/python benchmarks/search.py --database both
 	$(BIN)/python benchmarks/entitlements.py --database both
 	$(BIN)/python benchmarks/report.py
