@@ -37,6 +37,7 @@ import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -129,6 +130,7 @@ class _Auditor:
     ) -> None:
         self.rules = rules
         self.report = report
+        self.failed: set[int] = set()
         self.singleton_limit = singleton_limit
         if len(statuses) != len(tables) or any(
             len(s) != len(t.keys) for s, t in zip(statuses, tables, strict=True)
@@ -187,59 +189,65 @@ class _Auditor:
         known = np.asarray([s not in SUPPRESSED for _t, _i, s, _c in self.cells])
         primary = [r for r, (_t, _i, s, cur) in enumerate(self.cells) if s == CellStatus.PRIMARY]
         suppressed = [r for r, (_t, _i, s, _c) in enumerate(self.cells) if s in SUPPRESSED]
-        lp = _AttackerLP(x[known], value[known], x.shape[1], upper=float(self.z.sum()))
+        self.known = known
+        self.value = value
+        self.seen = _Witnesses(x, value, self.z)
         earlier = {id(t) for t, _i, _s, current in self.cells if not current}
         self.report.checks.append(
             {"name": "joint", "earlier_tables": len(earlier), "published_cells": int(known.sum())}
         )
-        # exact: recomputable suppressed cells; interval: primary cells. A few programmes over
-        # all primary cells at once give feasible points (witnesses); a cell whose values in
-        # them already reach the threshold and spread over the protection level is proven
-        # safe, and its own two programmes are skipped. The others get their exact optima.
-        t0, lps0 = time.perf_counter(), lp.solved
-        lp.probe(x[primary] if primary else None)
-        self.values = lp.values(x)  # every cell in every witness: (cells, witnesses)
+        # exact: recomputable suppressed cells; interval: primary cells. Each cell is first
+        # tried against the feasible points found so far (which can only prove a cell safe,
+        # never fail it); the cells left get the attacker's programmes, whose optima decide
+        # and are kept as feasible points for the cells after them.
+        t0, lps0 = time.perf_counter(), self._lps()
         bounds: dict[int, tuple[float, float]] = {}
         proven: set[int] = set()
         self.optima: dict[int, tuple[Any, Any]] = {}
         for r in primary:
-            if self._proven(r, self.values[r]):
+            if self.seen.proves(r, self.rules):
                 proven.add(r)
                 continue
-            bounds[r] = lp.interval(self._idx(r))
-            if lp.last is not None:
-                self.optima[r] = lp.last
-        spread = np.zeros(x.shape[0])
-        spread[suppressed] = lp.spread(x[suppressed])
+            bounds[r] = self._full_interval(r)
+            if self.full.last is not None:
+                self.optima[r] = self.full.last
         for r in suppressed:
-            if r in proven:
+            if r in proven or self.seen.spread(r) > TOL:
                 continue
-            if r not in bounds and not spread[r] > TOL:
-                bounds[r] = lp.interval(self._idx(r))
-            lo, hi = bounds.get(r, (0.0, np.inf))
+            if r not in bounds:
+                bounds[r] = self._full_interval(r)
+            lo, hi = bounds[r]
             if hi - lo <= TOL:
                 self._fail("exact", r, f"recomputable: the attacker finds {lo:g}")
-        self._check("exact", len(suppressed), t0, lp.solved - lps0)
-        self.report.checks[-1]["proven_by_witnesses"] = len(proven)
-        t0, lps0 = time.perf_counter(), lp.solved
+        self._check("exact", len(suppressed), t0, self._lps() - lps0)
+        self.report.checks[-1]["proven_without_full_programmes"] = len(proven)
+        t0, lps0 = time.perf_counter(), self._lps()
         for r in primary:
             if r not in proven:
                 self._check_interval("interval", r, *bounds[r])
-        self._check_magnitude(lp, primary, known)
-        self._check("interval", len(primary), t0, lp.solved - lps0)
-        t0, lps0 = time.perf_counter(), lp.solved
-        self._check_singletons(lp, primary, x, value)
-        self._check("singleton", len(primary), t0, lp.solved - lps0)
-        self.report.lps_solved += lp.solved
+        self._check_magnitude(primary, known)
+        self._check("interval", len(primary), t0, self._lps() - lps0)
+        t0, lps0 = time.perf_counter(), self._lps()
+        self._check_singletons(primary, value)
+        self._check("singleton", len(primary), t0, self._lps() - lps0)
+        self.report.lps_solved += self._lps()
 
-    def _proven(self, r: int, seen: npt.NDArray[np.float64]) -> bool:
-        """Whether the witnesses ``seen`` (the cell's values in feasible points) alone show
-        that the maximum reaches the threshold and the interval the protection level."""
-        seen = seen[~np.isnan(seen)]
-        if len(seen) < 2:
-            return False
-        hi, lo = float(seen.max()), float(seen.min())
-        return hi >= self.rules.threshold - TOL and hi - lo >= self.rules.protection_level - TOL
+    @cached_property
+    def full(self) -> "_AttackerLP":
+        """The attacker's whole problem, built the first time a cell needs it."""
+        x, known = self.rows, self.known
+        return _AttackerLP(x[known], self.value[known], x.shape[1], upper=float(self.z.sum()))
+
+    def _full_interval(self, r: int) -> tuple[float, float]:
+        """The attacker's min and max of cell ``r``; both optima are kept as witnesses."""
+        bounds = self.full.interval(self._idx(r))
+        if self.full.last is not None:
+            for w in self.full.last:
+                self.seen.keep(self.full.cols, w)
+        return bounds
+
+    def _lps(self) -> int:
+        return self.full.solved if "full" in self.__dict__ else 0
 
     def _check_interval(self, check: str, r: int, lo: float, hi: float) -> None:
         rules = self.rules
@@ -250,7 +258,7 @@ class _Auditor:
                 check, r, f"interval [{lo:g}, {hi:g}] narrower than {rules.protection_level}"
             )
 
-    def _check_magnitude(self, lp: "_AttackerLP", primary: list[int], known: Any) -> None:
+    def _check_magnitude(self, primary: list[int], known: Any) -> None:
         groups: dict[int, list[int]] = {}
         for r in primary:
             t, i, _s, _c = self.cells[r]
@@ -281,7 +289,7 @@ class _Auditor:
                     self._fail("interval", r, f"value interval [{lo:g}, {hi:g}] within p%")
         self.report.lps_solved += vlp.solved
 
-    def _check_singletons(self, lp: "_AttackerLP", primary: list[int], x: Any, value: Any) -> None:
+    def _check_singletons(self, primary: list[int], value: Any) -> None:
         singles = [r for r in primary if value[r] == 1]
         if not singles:
             return
@@ -291,18 +299,19 @@ class _Auditor:
             if len(related) > self.singleton_limit:
                 self._fail("singleton", s, "too many related cells to check")
                 continue
-            # Witnesses in which the singleton's cell holds at least one person are feasible
-            # for the singleton too: they may prove a related cell safe without a programme.
-            mine = self.values[s] >= 1.0 - TOL
             for r in related:
-                if self._proven(r, self.values[r][mine]):
+                if r in self.failed:
+                    continue  # already reported: knowing more cannot make it safe
+                # The feasible points that show the cell's reach, if the singleton's cell
+                # holds at least one person in both, are feasible for the singleton too.
+                if self.seen.proves(r, self.rules, at_least=s):
                     continue
                 optima = self.optima.get(r)
                 if optima is not None and all(
-                    lp.value_at(self._idx(s), w) >= 1.0 - TOL for w in optima
+                    self.full.value_at(self._idx(s), w) >= 1.0 - TOL for w in optima
                 ):
                     continue  # both optima already give the singleton's cell >= 1
-                lo, hi = lp.interval(self._idx(r), at_least=(self._idx(s), 1.0))
+                lo, hi = self.full.interval(self._idx(r), at_least=(self._idx(s), 1.0))
                 self._check_interval("singleton", r, lo, hi)
 
     def _partials(self, r: int) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -337,9 +346,79 @@ class _Auditor:
         )
 
     def _fail(self, check: str, r: int, detail: str) -> None:
+        self.failed.add(r)
         t, i, _s, current = self.cells[r]
         where = t.name if current else f"{t.name} (earlier release)"
         self.report.failures.append(Failure(check, where, t.keys[i], detail))
+
+
+class _Witnesses:
+    """Feasible points of the attacker's problem, which can prove cells safe without
+    programmes of their own (and can never fail one).
+
+    The true inner counts ``z`` are one feasible point; every optimum the attacker's
+    programmes find is another. The largest and smallest value of every cell over these
+    points are kept, with the point that gave them: a cell whose largest value reaches the
+    threshold and exceeds its smallest by the protection level is safe, since the attacker's
+    own maximum and minimum can only lie further out.
+    """
+
+    def __init__(
+        self,
+        x: sp.csr_matrix,
+        value: npt.NDArray[np.float64],
+        z: npt.NDArray[np.float64],
+    ) -> None:
+        self.x, self.xc = x, sp.csc_matrix(x)
+        self.value, self.z = value, z
+        self.hi, self.lo = value.copy(), value.copy()
+        self.arg_hi = np.full(len(value), -1)  # the witness of the maximum (-1: the truth)
+        self.arg_lo = np.full(len(value), -1)
+        self.witnesses: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = []
+
+    def spread(self, r: int) -> float:
+        return float(self.hi[r] - self.lo[r])
+
+    def proves(self, r: int, rules: Rules | None, at_least: int | None = None) -> bool:
+        """Whether the witnesses show the cell's reach: the threshold and the protection level
+        (``rules``), or any spread at all (None); with ``at_least``, only if that cell holds
+        at least one person in both witnesses."""
+        hi, lo = float(self.hi[r]), float(self.lo[r])
+        if rules is None:
+            ok = hi - lo > TOL
+        else:
+            ok = hi >= rules.threshold - TOL and hi - lo >= rules.protection_level - TOL
+        if ok and at_least is not None:
+            return all(self._value_in(w, at_least) >= 1.0 - TOL for w in self._args(r))
+        return ok
+
+    def keep(self, cols: npt.NDArray[np.int64], y: npt.NDArray[np.float64]) -> None:
+        """Keep the feasible point ``y`` over inner cells ``cols`` (the others at their true
+        values; NaN: at its true value too) as a witness."""
+        self._keep(cols, np.where(np.isnan(y), self.z[cols], y))
+
+    def _keep(self, box: npt.NDArray[np.int64], y: npt.NDArray[np.float64]) -> None:
+        delta = y - self.z[box]
+        moved = np.abs(delta) > 1e-9
+        if not moved.any():
+            return
+        cols, delta = box[moved], delta[moved]
+        values = self.value + self.xc[:, cols] @ delta
+        w = len(self.witnesses)
+        self.witnesses.append((cols, delta))
+        up, down = values > self.hi, values < self.lo
+        self.hi[up], self.arg_hi[up] = values[up], w
+        self.lo[down], self.arg_lo[down] = values[down], w
+
+    def _args(self, r: int) -> tuple[int, int]:
+        return int(self.arg_hi[r]), int(self.arg_lo[r])
+
+    def _value_in(self, w: int, r: int) -> float:
+        if w < 0:
+            return float(self.value[r])
+        cols, delta = self.witnesses[w]
+        cells = self.x.indices[self.x.indptr[r] : self.x.indptr[r + 1]]
+        return float(self.value[r] + delta[np.isin(cols, cells)].sum())
 
 
 def _finest(tables: Sequence[Table], inner: Table | None) -> Table:
@@ -367,7 +446,6 @@ class _AttackerLP:
         self.upper = upper
         self.solved = 0
         self.duals: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
-        self.witnesses: list[npt.NDArray[np.float64]] = []
         self.last: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
         self._highs: Any = None
         self._cost_set = np.zeros(0, dtype=np.int32)
@@ -411,6 +489,10 @@ class _AttackerLP:
         if self._highs is None:
             h = _core._Highs()
             h.setOptionValue("output_flag", False)
+            # Primal simplex: after a change of objective the last optimal basis is still
+            # feasible, and primal simplex goes on from it in a few pivots (dual simplex, the
+            # default, starts over: ten to twenty times slower here).
+            h.setOptionValue("simplex_strategy", 4)
             a = sp.csc_matrix(self.a)
             lp = _core.HighsLp()
             lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
@@ -435,9 +517,15 @@ class _AttackerLP:
             h.changeColsCost(len(self._cost_set), self._cost_set, np.zeros(len(self._cost_set)))
         self._cost_set = u.astype(np.int32)
         h.changeColsCost(len(u), self._cost_set, np.ones(len(u)))
+        # The attacker's extra knowledge, sum of extra[0] >= extra[1]: a lower bound on the
+        # column when it is one inner cell (the basis stays valid), else a row.
+        single = extra is not None and len(extra[0]) == 1
         if extra is not None:
             idx = extra[0].astype(np.int32)
-            h.addRow(extra[1], _core.kHighsInf, len(idx), idx, np.ones(len(idx)))
+            if single:
+                h.changeColsBounds(1, idx, np.asarray([extra[1]]), np.asarray([self.upper]))
+            else:
+                h.addRow(extra[1], _core.kHighsInf, len(idx), idx, np.ones(len(idx)))
         out, witnesses, duals = [], [], []
         try:
             for sense in (_core.ObjSense.kMinimize, _core.ObjSense.kMaximize):
@@ -453,7 +541,10 @@ class _AttackerLP:
                 duals.append(np.asarray(solution.row_dual, dtype=float)[: len(self.rhs)])
             self.duals = (duals[0], duals[1])
         finally:
-            if extra is not None:
+            if extra is not None and single:
+                idx = extra[0].astype(np.int32)
+                h.changeColsBounds(1, idx, np.zeros(1), np.asarray([self.upper]))
+            elif extra is not None:
                 last = np.asarray([h.getNumRow() - 1], dtype=np.int32)
                 h.deleteRows(1, last)
         return out, witnesses
@@ -514,8 +605,6 @@ class _AttackerLP:
                     extra_w = (u2, at_least[1] - k2)
             out_w, wit = self._interval_split(u, extra_w)
             self.last = (wit[0], wit[1])
-            if at_least is None:
-                self.witnesses.extend(wit)
             return known_part + out_w[0], known_part + out_w[1]
         comps = set(self.comp[u].tolist())
         extra = None
@@ -556,72 +645,9 @@ class _AttackerLP:
             w[cols] = res.x
             witnesses.append(w)
         self.last = (witnesses[0], witnesses[1])
-        if at_least is None:
-            self.witnesses.extend(witnesses)
         return known_part + out[0], known_part + out[1]
 
     def value_at(self, idx: npt.NDArray[np.int32], w: npt.NDArray[np.float64]) -> float:
         """The cell's value in a solution ``w`` (NaN if ``w`` does not cover it)."""
         known_part, u = self._split(idx)
         return known_part + float(w[u].sum())
-
-    def probe(self, targets: Any, rounds: int = 2) -> None:
-        """Witnesses for many cells at once: minimise and maximise the sum of ``targets``
-        (cells by inner cells), then a weighted sum with fixed pseudo-random weights (so
-        that cells traded against each other in one optimum are not in the next)."""
-        m = len(self.cols)
-        if targets is None or not m or not self.a.shape[0]:
-            return
-        t = sp.csr_matrix(targets)[:, self.cols]
-        rng = np.random.default_rng(0)
-        for k in range(rounds):
-            weights = np.ones(t.shape[0]) if k == 0 else rng.uniform(0.5, 1.5, t.shape[0])
-            cost = np.asarray(t.T @ weights, dtype=float).ravel()
-            for sense in (1.0, -1.0):
-                self.witnesses.append(self._solve_full(cost, sense))
-
-    def _solve_full(self, cost: npt.NDArray[np.float64], sense: float) -> npt.NDArray[np.float64]:
-        """A solution minimising (sense 1) or maximising (-1) ``cost`` over the LP columns."""
-        self.solved += 1
-        if _core is None:
-            res = linprog(
-                sense * cost, A_eq=self.a, b_eq=self.rhs, bounds=(0, self.upper), method="highs"
-            )
-            if res.status != 0:
-                raise RuntimeError(f"HiGHS status {res.status}: {res.message}")
-            return np.asarray(res.x, dtype=float)
-        h = self._solver()
-        every = np.arange(len(self.cols), dtype=np.int32)
-        h.changeColsCost(len(every), every, cost)
-        self._cost_set = every
-        sense_ = _core.ObjSense.kMinimize if sense > 0 else _core.ObjSense.kMaximize
-        h.changeObjectiveSense(sense_)
-        h.run()
-        status = h.getModelStatus()
-        if status != _core.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"HiGHS status {h.modelStatusToString(status)}")
-        return np.asarray(h.getSolution().col_value, dtype=float)
-
-    def spread(self, cells: Any, chunk: int = 256) -> npt.NDArray[np.float64]:
-        """max - min of every cell over the witnesses found so far (0 where fewer than two
-        cover it), a chunk of witnesses at a time."""
-        cells = sp.csr_matrix(cells)[:, self.cols]
-        hi = np.full(cells.shape[0], -np.inf)
-        lo = np.full(cells.shape[0], np.inf)
-        for k in range(0, len(self.witnesses), chunk):
-            v = np.asarray(cells @ np.vstack(self.witnesses[k : k + chunk]).T)
-            hi = np.fmax(hi, np.nanmax(np.where(np.isnan(v), -np.inf, v), axis=1))
-            lo = np.fmin(lo, np.nanmin(np.where(np.isnan(v), np.inf, v), axis=1))
-        out = hi - lo
-        return np.where(np.isfinite(out), out, 0.0)
-
-    def values(self, cells: Any) -> npt.NDArray[np.float64]:
-        """The value of every cell (rows of ``cells``, over inner cells) in every witness
-        found so far: (cells, witnesses); NaN where a witness does not cover the cell."""
-        cells = sp.csr_matrix(cells)
-        known = cells @ np.nan_to_num(self.known)
-        if not self.witnesses:
-            return np.zeros((cells.shape[0], 0))
-        stack = np.vstack(self.witnesses)
-        unknown = np.asarray(cells[:, self.cols] @ stack.T)
-        return known[:, None] + unknown
