@@ -196,34 +196,42 @@ class _Auditor:
         self.report.checks.append(
             {"name": "joint", "earlier_tables": len(earlier), "published_cells": int(known.sum())}
         )
-        # exact: recomputable suppressed cells; interval: primary cells. Each cell is first
-        # tried against the feasible points found so far (which can only prove a cell safe,
-        # never fail it); the cells left get the attacker's programmes, whose optima decide
-        # and are kept as feasible points for the cells after them.
+        # The cells are first tried against a stronger attacker: every person alone in a
+        # primary cell knows that cell holds at least one person, and they pool what they
+        # know (a lower bound of 1 on each such cell that is one unknown inner cell). Its
+        # feasible set lies inside the plain attacker's and inside each singleton's, so a
+        # cell it cannot narrow enough is safe from them all, and every point it finds is
+        # feasible for them too. Feasible points found so far are tried before any
+        # programme (they can only prove a cell safe, never fail it); only cells the strong
+        # attacker narrows too far get the plain attacker's programmes, whose optima decide.
+        self.members = self._coalition(primary, value)
         t0, lps0 = time.perf_counter(), self._lps()
         bounds: dict[int, tuple[float, float]] = {}
-        proven: set[int] = set()
+        self.proven: set[int] = set()
         self.optima: dict[int, tuple[Any, Any]] = {}
         for r in primary:
-            if self.seen.proves(r, self.rules):
-                proven.add(r)
+            if self.seen.proves(r, self.rules) or self._safe(*self._strong_interval(r)):
+                self.proven.add(r)
                 continue
-            bounds[r] = self._full_interval(r)
+            bounds[r] = self.full.interval(self._idx(r))
             if self.full.last is not None:
                 self.optima[r] = self.full.last
         for r in suppressed:
-            if r in proven or self.seen.spread(r) > TOL:
+            if r in self.proven or self.seen.spread(r) > TOL:
                 continue
             if r not in bounds:
-                bounds[r] = self._full_interval(r)
+                lo, hi = self._strong_interval(r)
+                if hi - lo > TOL:
+                    continue
+                bounds[r] = self.full.interval(self._idx(r))
             lo, hi = bounds[r]
             if hi - lo <= TOL:
                 self._fail("exact", r, f"recomputable: the attacker finds {lo:g}")
         self._check("exact", len(suppressed), t0, self._lps() - lps0)
-        self.report.checks[-1]["proven_without_full_programmes"] = len(proven)
+        self.report.checks[-1]["proven_by_the_stronger_attacker"] = len(self.proven)
         t0, lps0 = time.perf_counter(), self._lps()
         for r in primary:
-            if r not in proven:
+            if r not in self.proven:
                 self._check_interval("interval", r, *bounds[r])
         self._check_magnitude(primary, known)
         self._check("interval", len(primary), t0, self._lps() - lps0)
@@ -232,22 +240,54 @@ class _Auditor:
         self._check("singleton", len(primary), t0, self._lps() - lps0)
         self.report.lps_solved += self._lps()
 
+    def _coalition(self, primary: list[int], value: Any) -> set[int]:
+        """The singleton primary cells whose unknown part is one inner cell, with the lower
+        bound each gives that cell; the bounds are kept for the strong attacker."""
+        x = self.rows
+        alone = np.diff(x[self.known].indptr) == 1
+        fixed = np.zeros(x.shape[1], dtype=bool)
+        fixed[x[self.known].indices[x[self.known].indptr[:-1][alone]]] = True
+        self.lower: dict[int, float] = {}
+        members = set()
+        for s in primary:
+            if value[s] != 1:
+                continue
+            cells = self._idx(s)
+            unknown = cells[~fixed[cells]]
+            if len(unknown) == 1:
+                need = 1.0 - float(self.z[cells[fixed[cells]]].sum())
+                self.lower[int(unknown[0])] = max(self.lower.get(int(unknown[0]), 0.0), need)
+                members.add(s)
+        return members
+
     @cached_property
     def full(self) -> "_AttackerLP":
         """The attacker's whole problem, built the first time a cell needs it."""
         x, known = self.rows, self.known
         return _AttackerLP(x[known], self.value[known], x.shape[1], upper=float(self.z.sum()))
 
-    def _full_interval(self, r: int) -> tuple[float, float]:
-        """The attacker's min and max of cell ``r``; both optima are kept as witnesses."""
-        bounds = self.full.interval(self._idx(r))
-        if self.full.last is not None:
-            for w in self.full.last:
-                self.seen.keep(self.full.cols, w)
+    @cached_property
+    def strong(self) -> "_AttackerLP":
+        """The pooled singletons' problem (see ``run``)."""
+        x, known = self.rows, self.known
+        return _AttackerLP(
+            x[known], self.value[known], x.shape[1], upper=float(self.z.sum()), lower=self.lower
+        )
+
+    def _strong_interval(self, r: int) -> tuple[float, float]:
+        """The strong attacker's min and max of cell ``r``; both optima are kept."""
+        bounds = self.strong.interval(self._idx(r))
+        if self.strong.last is not None:
+            for w in self.strong.last:
+                self.seen.keep(self.strong.cols, w)
         return bounds
 
+    def _safe(self, lo: float, hi: float) -> bool:
+        rules = self.rules
+        return hi >= rules.threshold - TOL and hi - lo >= rules.protection_level - TOL
+
     def _lps(self) -> int:
-        return self.full.solved if "full" in self.__dict__ else 0
+        return sum(self.__dict__[k].solved for k in ("full", "strong") if k in self.__dict__)
 
     def _check_interval(self, check: str, r: int, lo: float, hi: float) -> None:
         rules = self.rules
@@ -302,6 +342,8 @@ class _Auditor:
             for r in related:
                 if r in self.failed:
                     continue  # already reported: knowing more cannot make it safe
+                if r in self.proven and s in self.members:
+                    continue  # safe from the pooled singletons, s among them
                 # The feasible points that show the cell's reach, if the singleton's cell
                 # holds at least one person in both, are feasible for the singleton too.
                 if self.seen.proves(r, self.rules, at_least=s):
@@ -441,7 +483,9 @@ class _AttackerLP:
         upper: float,
         *,
         fix_known: bool = True,
+        lower: dict[int, float] | None = None,
     ) -> None:
+        """``lower``: lower bounds the attacker knows for some inner cells (0 elsewhere)."""
         a = sp.csr_matrix(a)
         self.upper = upper
         self.solved = 0
@@ -471,6 +515,10 @@ class _AttackerLP:
         self.pos = np.full(n, -1)
         self.pos[self.cols] = np.arange(len(self.cols))
         m = len(self.cols)
+        self.lower = np.zeros(m)
+        for j, bound in (lower or {}).items():
+            if self.pos[j] >= 0:
+                self.lower[self.pos[j]] = max(bound, 0.0)
         graph = sp.bmat([[None, self.a], [self.a.T, None]]) if self.a.shape[0] else None
         if graph is not None and m:
             _n, labels = connected_components(graph, directed=False)
@@ -497,7 +545,7 @@ class _AttackerLP:
             lp = _core.HighsLp()
             lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
             lp.col_cost_ = np.zeros(a.shape[1])
-            lp.col_lower_ = np.zeros(a.shape[1])
+            lp.col_lower_ = np.asarray(self.lower, dtype=float)
             lp.col_upper_ = np.full(a.shape[1], self.upper)
             lp.row_lower_ = lp.row_upper_ = np.asarray(self.rhs, dtype=float)
             lp.a_matrix_.format_ = _core.MatrixFormat.kColwise
@@ -523,7 +571,8 @@ class _AttackerLP:
         if extra is not None:
             idx = extra[0].astype(np.int32)
             if single:
-                h.changeColsBounds(1, idx, np.asarray([extra[1]]), np.asarray([self.upper]))
+                bound = max(extra[1], float(self.lower[idx[0]]))
+                h.changeColsBounds(1, idx, np.asarray([bound]), np.asarray([self.upper]))
             else:
                 h.addRow(extra[1], _core.kHighsInf, len(idx), idx, np.ones(len(idx)))
         out, witnesses, duals = [], [], []
@@ -543,7 +592,8 @@ class _AttackerLP:
         finally:
             if extra is not None and single:
                 idx = extra[0].astype(np.int32)
-                h.changeColsBounds(1, idx, np.zeros(1), np.asarray([self.upper]))
+                own = self.lower[idx[:1]].astype(float)
+                h.changeColsBounds(1, idx, own, np.asarray([self.upper]))
             elif extra is not None:
                 last = np.asarray([h.getNumRow() - 1], dtype=np.int32)
                 h.deleteRows(1, last)
@@ -571,6 +621,7 @@ class _AttackerLP:
                 self.upper,
             )
             sub.solved, sub._highs, sub._cost_set, sub.duals = 0, None, np.zeros(0, np.int32), None
+            sub.lower = self.lower[cols]
             local = np.full(len(self.cols), -1)
             local[cols] = np.arange(len(cols))
             self._blocks[key] = sub
@@ -634,7 +685,7 @@ class _AttackerLP:
                 b_ub=b_ub,
                 A_eq=a if a.shape[0] else None,
                 b_eq=self.rhs[rows] if a.shape[0] else None,
-                bounds=(0, self.upper),
+                bounds=np.column_stack([self.lower[cols], np.full(len(cols), self.upper)]),
                 method="highs",
             )
             self.solved += 1

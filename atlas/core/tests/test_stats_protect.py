@@ -57,7 +57,7 @@ def test_protect_passes_every_programme_and_only_adds_to_the_elimination() -> No
     bounds = _intervals(table, statuses)
     assert len(bounds) == out.loss[0].primary == 67
     assert not _too_narrow(bounds)
-    assert out.audit.checks[1]["proven_without_full_programmes"] > 0  # shortcuts were taken
+    assert out.audit.checks[1]["proven_by_the_stronger_attacker"] > 0  # shortcuts were taken
     m = build_model([table])
     primary = np.asarray([s == P for s in statuses])
     forced = np.asarray([n == 0 for n in table.persons]) & ~primary
