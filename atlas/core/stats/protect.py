@@ -136,21 +136,36 @@ def protect(
     # cells that must not be recomputable either (a hidden cell that could be recomputed would
     # widen nothing). Only the true primary cells are audited for their intervals.
     hidden = _choose(model, primary, forced, order, n_now)
-    for _round in range(max_repairs):
+
+    def check(only: set[tuple[str, tuple[str, ...]]] | None = None) -> AuditReport:
         statuses = _statuses(tables, decisions, hidden, primary, model)
-        report = audit(tables, statuses, rules, inner=inner, published=published)
+        return audit(tables, statuses, rules, inner=inner, published=published, only=only)
+
+    # Hiding more cells only takes constraints from the attacker: a cell that passed stays
+    # passed. So between two full audits, the repair rounds re-check only the cells that
+    # failed and the cells newly hidden; the pattern is published only after a full audit.
+    report = check()
+    rounds, stuck = 0, False
+    while not report.passed and not stuck and rounds < max_repairs:
         failing = _failing_rows(model, report, n_now)
-        if report.passed or not failing:
-            break
-        added = _repair_by_duals(model, failing, hidden, forced, rules, n_now)
-        if not added.any():
-            added = _repair(model, failing, hidden, forced, rules, n_now)
-        if not added.any():
-            break
-        # Everything hidden stays hidden (it is not in the span of the published cells, and
-        # stays so as fewer are published): elimination only adds the complements the new
-        # cells need, so a round never undoes an earlier one.
-        hidden = _choose(model, hidden | added, forced, order, n_now)
+        stuck = not failing
+        while failing and rounds < max_repairs:
+            rounds += 1
+            added = _repair_by_duals(model, failing, hidden, forced, rules, n_now)
+            if not added.any():
+                added = _repair(model, failing, hidden, forced, rules, n_now)
+            if not added.any():
+                stuck = True  # nothing more to try: the last full report stands
+                break
+            # Everything hidden stays hidden (it is not in the span of the published cells,
+            # and stays so as fewer are published): elimination only adds the complements
+            # the new cells need, so a round never undoes an earlier one.
+            before = hidden
+            hidden = _choose(model, hidden | added, forced, order, n_now)
+            again = set(failing) | set(np.flatnonzero(hidden & ~before).tolist())
+            failing = _failing_rows(model, check(_keys(model, again)), n_now)
+        if not stuck:
+            report = check()
     statuses = _statuses(tables, decisions, hidden, primary, model)
     final = tuple(
         tuple(
@@ -204,6 +219,14 @@ def _statuses(
             else:
                 row.append(d.status if d.status == CellStatus.EMPTY else CellStatus.SAFE)
         out.append(row)
+    return out
+
+
+def _keys(model: Model, rows: set[int]) -> set[tuple[str, tuple[str, ...]]]:
+    out = set()
+    for r in rows:
+        t, c = model.locate(r)
+        out.add((model.tables[t].name, model.tables[t].keys[c]))
     return out
 
 
