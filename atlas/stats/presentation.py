@@ -1,16 +1,42 @@
-"""View models for the stats pages: margins by one dimension, charts, the suppression note."""
+"""View models for the stats pages: margins by one dimension, charts, the suppression note.
+
+Dimension names come from the message catalogues; code labels from the code list file
+(``core/data/stats/codelists.toml``), in the reader's language where it gives one.
+"""
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from atlas.core.charts import Bar, bar_chart
 from atlas.core.stats.output import PublishedTable
-from atlas.core.stats.tables import CellStatus
+from atlas.core.stats.spec import default_codelists
+from atlas.core.stats.tables import CellStatus, CodeList
 
 HIDDEN = {CellStatus.PRIMARY.value, CellStatus.SECONDARY.value}
-CHART_DIMENSIONS = ("age", "gender", "status", "area", "service")
+
+# The dimensions of the shipped code lists, named for readers. A dimension of another code
+# list file shows its code list name.
+DIMENSION_NAMES: dict[str, Promise] = {
+    "area": pgettext_lazy("statistics dimension", "Area"),
+    "age": pgettext_lazy("statistics dimension", "Age band"),
+    "gender": pgettext_lazy("statistics dimension", "Gender"),
+    "status": pgettext_lazy("statistics dimension", "Migration status group"),
+    "service": pgettext_lazy("statistics dimension", "Service"),
+}
+# The dimensions charted, each with its chart's title: whole sentences, not "Persons by
+# %(dimension)s", as languages inflect the name after "by".
+CHART_TITLES: dict[str, Promise] = {
+    "area": gettext_lazy("Persons by area"),
+    "age": gettext_lazy("Persons by age band"),
+    "gender": gettext_lazy("Persons by gender"),
+    "status": gettext_lazy("Persons by migration status group"),
+    "service": gettext_lazy("Persons by service"),
+}
+CHART_DIMENSIONS = tuple(CHART_TITLES)
 
 
 @dataclass(frozen=True)
@@ -19,6 +45,7 @@ class Row:
     label: str
     status: str
     value: Any  # the number, or None when suppressed
+    language: str = "en"  # the language of the label
 
     @property
     def suppressed(self) -> bool:
@@ -30,6 +57,28 @@ class Breakdown:
     dimension: str
     rows: list[Row]
     chart: str
+    name: str = ""  # the dimension's name in the reader's language
+
+
+def dimension_name(name: str) -> str:
+    """A dimension's name in the active language."""
+    return str(DIMENSION_NAMES.get(name, name))
+
+
+def code_label(dimension: CodeList, code: str, language: str) -> tuple[str, str]:
+    """A code's label in ``language`` and the language it is written in.
+
+    A stored table carries its English labels only; the translation is the shipped code
+    list's, used only where that list gives the code the same English label (a table made
+    with another code list file of the same dimension name keeps its own English labels).
+    """
+    english = dimension.labels.get(code, code)
+    shipped = default_codelists().get(dimension.name)
+    if shipped is not None and shipped.labels.get(code) == english:
+        translated = shipped.translations.get(code, {}).get(language)
+        if translated:
+            return translated, language
+    return english, "en"
 
 
 def status_label(status: str) -> str:
@@ -41,9 +90,11 @@ def status_label(status: str) -> str:
     }.get(status, status)
 
 
-def breakdowns(table: PublishedTable, direction: str = "ltr") -> list[Breakdown]:
+def breakdowns(
+    table: PublishedTable, direction: str = "ltr", language: str = "en"
+) -> list[Breakdown]:
     """For each dimension, its codes one level below the total, every other dimension at
-    its total (age: the five-year bands)."""
+    its total (age: the five-year bands), labelled in ``language``."""
     by_key = {c.key: c for c in table.cells}
     totals = tuple(d.total for d in table.dimensions)
     out = []
@@ -56,7 +107,8 @@ def breakdowns(table: PublishedTable, direction: str = "ltr") -> list[Breakdown]
             cell = by_key.get((*totals[:j], code, *totals[j + 1 :]))
             if cell is None:
                 continue
-            rows.append(Row(code, dim.labels.get(code, code), cell.status, cell.value))
+            label, label_language = code_label(dim, code, language)
+            rows.append(Row(code, label, cell.status, cell.value, label_language))
         top = max((float(r.value) for r in rows if r.value is not None), default=0.0) or 1.0
         bars = [
             Bar(
@@ -68,7 +120,7 @@ def breakdowns(table: PublishedTable, direction: str = "ltr") -> list[Breakdown]
         ]
         chart = bar_chart(
             bars,
-            title=_("Persons by %(dimension)s") % {"dimension": dim.name},
+            title=str(CHART_TITLES[dim.name]),
             description=_(
                 "Bar length relative to the largest published value; suppressed cells are "
                 "written as suppressed and drawn without a bar. The table below gives the "
@@ -80,7 +132,7 @@ def breakdowns(table: PublishedTable, direction: str = "ltr") -> list[Breakdown]
             # Bars are relative to the largest count: a 0–100 scale would read as percentages.
             scale_values=False,
         )
-        out.append(Breakdown(dim.name, rows, chart))
+        out.append(Breakdown(dim.name, rows, chart, dimension_name(dim.name)))
     return out
 
 

@@ -58,15 +58,16 @@ def table_list(request: HttpRequest) -> HttpResponse:
 def table_detail(request: HttpRequest, table_id: int) -> HttpResponse:
     row = released_or_404(table_id)
     table = row.table()
-    direction = "rtl" if is_rtl(translation.get_language() or "en") else "ltr"
+    language = translation.get_language() or "en"
+    direction = "rtl" if is_rtl(language) else "ltr"
     context = {
         "row": row,
-        "place_name": row.place.label(translation.get_language() or "en"),
+        "place_name": row.place.label(language),
         "table": table,
-        "breakdowns": presentation.breakdowns(table, direction),
+        "breakdowns": presentation.breakdowns(table, direction, language),
         "note": presentation.suppression_note(table),
         "cells": presentation.cell_rows(table),
-        "dimensions": [d.name for d in table.dimensions],
+        "dimensions": [presentation.dimension_name(d.name) for d in table.dimensions],
     }
     return render(request, "stats/detail.html", context)
 
@@ -210,7 +211,7 @@ def run_preview(request: HttpRequest, run_id: str) -> HttpResponse:
                 "table": table,
                 "note": presentation.suppression_note(table),
                 "cells": presentation.cell_rows(table),
-                "dimensions": [d.name for d in table.dimensions],
+                "dimensions": [presentation.dimension_name(d.name) for d in table.dimensions],
             }
         )
     context = {"rows": rows, "previews": previews, "report": report, "run_id": run_id}

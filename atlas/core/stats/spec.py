@@ -9,6 +9,11 @@ contacts, nights or cost) and the parameters of the disclosure-control rules, re
 `Rules` of the protection half (``primary``), which owns them; ``dominance_n``/``dominance_k``
 become its ``nk`` and ``sparsity_limit`` its ``max_unsafe_share``.
 
+A code's label (and a list's ``total_label``) is either a string, in English only (other
+languages fall back to it), or a table in every language of ``atlas.core.languages``
+(``{ en = "Female", es = "Mujer", … }``), as in the project's other versioned data files.
+`CodeList.labels` holds the English labels, `CodeList.label` a label in any language.
+
 `load_codelists` and `load_spec` check the files; the first rule broken raises a `SpecError`
 naming the file and the key, and nothing is returned.
 
@@ -17,6 +22,8 @@ naming the file and the key, and nothing is returned.
 ('0-17', 'total')
 >>> codelists.status
 'status'
+>>> codelists["gender"].labels["female"], codelists["gender"].label("female", "es")
+('Female', 'Mujer')
 >>> spec = default_specs()["service-use-5d"]
 >>> spec.dimensions, spec.measure.value, spec.rules.threshold
 (('area', 'age', 'gender', 'status', 'service'), 'persons', 10)
@@ -34,6 +41,7 @@ from types import MappingProxyType
 from typing import Any
 
 from atlas.core.datafiles import DataFileError
+from atlas.core.languages import LANGUAGES
 from atlas.core.stats.primary import MIN_THRESHOLD, Rules
 from atlas.core.stats.tables import CodeList, Measure
 from atlas.core.vocabulary import Vocabulary, default_vocabulary
@@ -146,6 +154,37 @@ def _string(table: dict[str, Any], name: str, path: Path, key: str) -> str:
     return value
 
 
+def _label(value: Any, path: Path, key: str, code: str) -> tuple[str, dict[str, str]]:
+    """A label as (English, {language: label}): a string is English only; a table must give
+    every language of `LANGUAGES`, each a non-empty string."""
+    if isinstance(value, str) and value.strip():
+        return value.strip(), {}
+    if not isinstance(value, dict):
+        raise SpecError(
+            f"the label of {code!r} must be a non-empty string or a table by language",
+            file=path,
+            key=key,
+        )
+    for language in LANGUAGES:
+        text = value.get(language)
+        if not isinstance(text, str) or not text.strip():
+            raise SpecError(
+                f"the label of {code!r} has no text in language {language!r}",
+                file=path,
+                key=f"{key}.{language}",
+            )
+    unknown = sorted(set(value) - set(LANGUAGES))
+    if unknown:
+        raise SpecError(
+            f"the label of {code!r} is in unknown language {unknown[0]!r}; "
+            f"expected {', '.join(LANGUAGES)}",
+            file=path,
+            key=f"{key}.{unknown[0]}",
+        )
+    texts = {language: value[language].strip() for language in LANGUAGES}
+    return texts["en"], texts
+
+
 def _vocabulary_codes(
     kind: str, total: str, path: Path, key: str, vocabulary: Vocabulary
 ) -> list[dict[str, Any]]:
@@ -155,10 +194,10 @@ def _vocabulary_codes(
         )
     codes: list[dict[str, Any]] = []
     for sector in vocabulary.sectors():
-        codes.append({"code": sector.slug, "parent": total, "label": sector.label("en")})
+        codes.append({"code": sector.slug, "parent": total, "label": dict(sector.labels)})
         for service in vocabulary.children("service", sector.slug):
             codes.append(
-                {"code": service.slug, "parent": sector.slug, "label": service.label("en")}
+                {"code": service.slug, "parent": sector.slug, "label": dict(service.labels)}
             )
     return codes
 
@@ -181,7 +220,14 @@ def _codelist(
         if not isinstance(raw, list) or not raw:
             raise SpecError("codes must be a non-empty list", file=path, key=f"{key}.codes")
     parent: dict[str, str] = {}
-    labels: dict[str, str] = {total: str(entry.get("total_label", total))}
+    labels: dict[str, str] = {}
+    translations: dict[str, dict[str, str]] = {}
+    if "total_label" in entry:
+        labels[total], translations[total] = _label(
+            entry["total_label"], path, f"{key}.total_label", total
+        )
+    else:
+        labels[total] = total
     ages: dict[str, tuple[int, int]] = {}
     for position, item in enumerate(raw):
         item_key = f"{key}.codes[{position}]"
@@ -191,7 +237,12 @@ def _codelist(
         if code == total or code in parent:
             raise SpecError(f"duplicate code {code!r}", file=path, key=f"{item_key}.code")
         parent[code] = up
-        labels[code] = str(item.get("label", code))
+        if "label" in item:
+            labels[code], translations[code] = _label(
+                item["label"], path, f"{item_key}.label", code
+            )
+        else:
+            labels[code] = code
         if "ages" in item:
             span = item["ages"]
             if (
@@ -217,7 +268,13 @@ def _codelist(
                 raise SpecError(f"cycle through {code!r}", file=path, key=f"{key}.codes")
             seen.add(up)
             up = parent[up]
-    codelist = CodeList(name, total=total, parent=parent, labels=labels)
+    codelist = CodeList(
+        name,
+        total=total,
+        parent=parent,
+        labels=labels,
+        translations={code: texts for code, texts in translations.items() if texts},
+    )
     if ages:
         not_leaves = sorted(set(ages) - set(codelist.leaves))
         missing = sorted(set(codelist.leaves) - set(ages))

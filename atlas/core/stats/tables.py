@@ -30,13 +30,27 @@ class CodeList:
     """One dimension: codes, each with its parent, and one total at the top.
 
     ``parent`` maps every code except the total to its parent. Order is kept: codes come out
-    in the order they were given, which is the order tables and charts use.
+    in the order they were given, which is the order tables and charts use. ``labels`` gives
+    each code's English label; ``translations`` its label in other languages, code →
+    {language: label}, read with `label`. Translations are wording, not structure: two code
+    lists that differ only in them are equal.
+
+    >>> sex = CodeList("gender", total="all", parent={"f": "all"},
+    ...                labels={"all": "All", "f": "Female"}, translations={"f": {"es": "Mujer"}})
+    >>> sex.label("f", "es"), sex.label("f", "fa"), sex.label("all", "es"), sex.label("x")
+    ('Mujer', 'Female', 'All', 'x')
     """
 
     name: str
     total: str
     parent: Mapping[str, str]
     labels: Mapping[str, str] = field(default_factory=dict)
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
+
+    def label(self, code: str, language: str = "en") -> str:
+        """The code's label in ``language``; in English where it has none; the code itself
+        where it has no label at all."""
+        return self.translations.get(code, {}).get(language) or self.labels.get(code, code)
 
     @cached_property
     def codes(self) -> tuple[str, ...]:
