@@ -149,8 +149,9 @@ def finder_place_ids(tree: PlaceTree) -> set[int]:
 
 
 def place_names(place: Place, languages: Iterable[str]) -> set[str]:
-    """The place's folded names in every language."""
-    return {fold(place.name)} | {fold(place.label(language)) for language in languages}
+    """The place's folded names in every language (a city's from its `names`)."""
+    names = {fold(place.name)} | {fold(place.label(language)) for language in languages}
+    return names | {fold(name) for name in place.names.values()}
 
 
 def matches(query: str, names: Iterable[str]) -> bool:

@@ -1,9 +1,114 @@
-"""Writes to the place catalogue."""
+"""Writes to the place catalogue, and the translated city names it reads."""
+
+import functools
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
 from atlas.core import places as catalogue
+from atlas.core.datafiles import DataFileError
+from atlas.core.languages import LANGUAGES
 from atlas.places.models import Place
+
+CITY_NAMES_PATH = Path(catalogue.__file__).resolve().parent / "data" / "city-names.toml"
+
+# A city, as cities are matched: its country code and its folded name.
+CityKey = tuple[str, str]
+
+
+def read_city_names(path: Path = CITY_NAMES_PATH) -> dict[CityKey, dict[str, str]]:
+    """Read and check a city names file: {(country code, folded name): {language: name}}.
+
+    Raise `DataFileError` naming the file and the key at the first broken rule: not TOML; a
+    key other than ``meta`` and ``cities``; no ``meta.version`` string; an unknown country
+    code; a city that is not a table, or named twice in one country (ignoring case and
+    accents); a language not among `LANGUAGES`; a name that is not a non-empty string.
+    """
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise DataFileError("file not found", file=path) from None
+    except tomllib.TOMLDecodeError as error:
+        raise DataFileError(f"not valid TOML: {error}", file=path) from None
+    unknown = sorted(set(data) - {"meta", "cities"})
+    if unknown:
+        raise DataFileError("unknown key; expected meta, cities", file=path, key=unknown[0])
+    meta = data.get("meta")
+    if not isinstance(meta, dict) or not isinstance(meta.get("version"), str):
+        raise DataFileError("missing [meta] version (a string)", file=path, key="meta.version")
+    countries = data.get("cities")
+    if not isinstance(countries, dict):
+        raise DataFileError("expected [cities.<country>] tables", file=path, key="cities")
+    names: dict[CityKey, dict[str, str]] = {}
+    for code, cities in countries.items():
+        key = f"cities.{code}"
+        try:
+            country = catalogue.country(code)
+        except catalogue.PlaceError:
+            raise DataFileError(f"unknown country code {code!r}", file=path, key=key) from None
+        if country.alpha2 != code or not isinstance(cities, dict):
+            raise DataFileError(
+                "expected a table named by an ISO 3166-1 alpha-2 code", file=path, key=key
+            )
+        for city, entry in cities.items():
+            city_key = (country.alpha2, catalogue.normalize_name(city))
+            if not city_key[1] or city_key in names:
+                raise DataFileError(
+                    "empty city, or a city named twice", file=path, key=f"{key}.{city}"
+                )
+            names[city_key] = _city_names(path, f"{key}.{city}", entry)
+    return names
+
+
+def _city_names(path: Path, key: str, entry: Any) -> dict[str, str]:
+    if not isinstance(entry, dict):
+        raise DataFileError('expected { language = "name", … }', file=path, key=key)
+    for language, name in entry.items():
+        if language not in LANGUAGES:
+            raise DataFileError(
+                f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}",
+                file=path,
+                key=f"{key}.{language}",
+            )
+        if not isinstance(name, str) or not name.strip():
+            raise DataFileError(
+                "the name must be a non-empty string", file=path, key=f"{key}.{language}"
+            )
+    return {language: name.strip() for language, name in entry.items()}
+
+
+@functools.cache
+def default_city_names() -> Mapping[CityKey, dict[str, str]]:
+    """The city names shipped with the project, read once."""
+    return read_city_names()
+
+
+def city_names_of(country_code: str, name: str) -> dict[str, str]:
+    """The translated names of a city, as the shipped file gives them (a copy; {} if none)."""
+    return dict(default_city_names().get((country_code, catalogue.normalize_name(name)), {}))
+
+
+@transaction.atomic
+def name_cities(names: Mapping[CityKey, Mapping[str, str]] | None = None) -> int:
+    """Give the cities already in the catalogue their translated names from the city names
+    file (default: the shipped one); safe to run again. Returns how many cities changed.
+
+    Cities are created with their names (`resolve_place`); this brings an installation made
+    before a name was added to the file up to date. A name the file no longer gives is kept.
+    """
+    names = default_city_names() if names is None else names
+    changed = 0
+    for place in Place.objects.filter(kind=Place.Kind.CITY, fictional=False):
+        wanted = names.get((place.country_code, place.normalized_name))
+        if wanted and {**place.names, **wanted} != place.names:
+            place.names = {**place.names, **wanted}
+            place.save(update_fields=["names"])
+            changed += 1
+    return changed
 
 
 @transaction.atomic
@@ -89,7 +194,11 @@ def resolve_place(ref: catalogue.PlaceRef) -> Place:
         kind=Place.Kind.CITY,
         country_code=country.code,
         normalized_name=normalized,
-        defaults={"name": ref.city.strip(), "parent": parent},
+        defaults={
+            "name": ref.city.strip(),
+            "parent": parent,
+            "names": city_names_of(country.code, ref.city),
+        },
     )
     return place
 

@@ -32,6 +32,10 @@ class Place(models.Model):
     # A made-up place for demonstrations ("Demo City"): its name always carries the word
     # "fictional", in every language, wherever label() is shown.
     fictional = models.BooleanField(default=False)
+    # A city's name in other interface languages, {language: name}, from
+    # atlas/core/data/city-names.toml (see places.actions); `name` where a language has none.
+    # Countries and regions take theirs from pycountry and the M49 labels instead.
+    names = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -56,7 +60,8 @@ class Place(models.Model):
         return self.name
 
     def label(self, language: str) -> str:
-        """The place's name in an interface language, where a translation is known."""
+        """The place's name in an interface language, where a translation is known; a
+        city's `name` in a language `names` does not give."""
         if self.fictional:
             with translation.override(language):
                 return gettext("%(name)s (fictional)") % {"name": self.name}
@@ -64,7 +69,7 @@ class Place(models.Model):
             return catalogue.country_name(self.code, language)
         if self.kind == self.Kind.REGION:
             return catalogue.region(self.code).labels.get(language, self.name)
-        return self.name
+        return str(self.names.get(language) or self.name)
 
     def as_reference(self) -> dict[str, str]:
         """The place as the interchange formats name it: {"iso": "ES"}, {"m49": "150"},

@@ -7,7 +7,7 @@ from atlas.accounts.actions import ensure_role_groups
 from atlas.diagnostics.demo import load_demo_city
 from atlas.directory.actions import import_starter_directory
 from atlas.entitlements.actions import import_starter_entitlements
-from atlas.places.actions import load_regions_and_countries
+from atlas.places.actions import load_regions_and_countries, name_cities
 from atlas.practices.actions import import_starter_practices
 from atlas.stats.actions import load_starter_tables
 
@@ -17,7 +17,8 @@ class Command(BaseCommand):
         "Set up or update an installation: migrate the database, create the cache table, "
         "collect static files, and load regions, countries, roles, the starter practices "
         "and entitlements, and Demo City (fictional) with its assessment rounds and synthetic "
-        "statistical tables. "
+        "statistical tables; give cities their names in other languages "
+        "(atlas/core/data/city-names.toml). "
         "Safe to run again: existing content is kept."
     )
 
@@ -37,9 +38,12 @@ class Command(BaseCommand):
         demo_rounds = load_demo_city()
         directory = import_starter_directory()
         stats_tables = load_starter_tables()
+        # Cities are created with their names; this names those created before the file did.
+        named = name_cities()
         self.stdout.write(
             f"Ready: {places} places, {practices.created} starter practices, "
             f"{entitlements.created} starter entitlements, {directory} directory services, "
             f"{demo_rounds} assessment rounds and {stats_tables} synthetic statistical "
-            "tables of Demo City (fictional) added."
+            f"tables of Demo City (fictional) added; {named} cities given names in other "
+            "languages."
         )
