@@ -287,5 +287,5 @@ def test_the_place_index_is_read_again_after_its_time(
 ) -> None:
     first = cache.index()
     assert cache.index() is first
-    monkeypatch.setattr(cache.time, "monotonic", lambda: first.built_at + cache.INDEX_SECONDS)
+    monkeypatch.setattr(cache.time, "monotonic", lambda: first.built_at + cache.INDEX_SECONDS + 1)
     assert cache.index() is not first
