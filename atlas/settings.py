@@ -151,6 +151,8 @@ ATLAS_QUICK_EXIT_URL = env_str("ATLAS_QUICK_EXIT_URL", "https://www.wikipedia.or
 # Largest record file a data steward may upload for tabulation, in megabytes; it is streamed
 # to a temporary file, aggregated and deleted.
 ATLAS_STATS_MAX_UPLOAD_MB = env_int("ATLAS_STATS_MAX_UPLOAD_MB", 500)
+# How long a finder page is answered again in front of Django (atlas/finder/front.py), in ms.
+ATLAS_FINDER_FRONT_MS = env_int("ATLAS_FINDER_FRONT_MS", 1000)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
