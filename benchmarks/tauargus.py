@@ -96,6 +96,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="Tau-Argus cost of a suppressed cell: its value (the default), or unity",
     )
     parser.add_argument("--skip-ours", action="store_true", help="run Tau-Argus only")
+    parser.add_argument(
+        "--methods",
+        nargs="*",
+        default=list(METHODS),
+        choices=list(METHODS),
+        help="Tau-Argus methods to run (none: ours only)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -162,7 +169,7 @@ def measure_case(case: str, args: argparse.Namespace) -> dict[str, Any]:
     else:
         row["ours"] = run_case({"kind": "ours", "pickle": pickled}, cap=args.cap)
     for cost in args.cost:
-        for method in METHODS:
+        for method in args.methods:
             name = f"{method}-{cost}"
             tau_job = {
                 "kind": "tauargus",
