@@ -147,8 +147,29 @@ def decide_primary(table: Table, rules: Rules) -> list[CellDecision]:
     for i in _group_attribute_cells(table, rules):
         if out[i].status != CellStatus.PRIMARY:
             out[i] = CellDecision(CellStatus.PRIMARY, "group-attribute")
+            if table.persons[i] == 0:
+                # A zero cell hidden by the rule is disclosed by any zero cell above it (no
+                # count is negative) or inside it: those are hidden with it.
+                for j in _cells_related(table, i):
+                    if out[j].status == CellStatus.EMPTY:
+                        out[j] = CellDecision(CellStatus.PRIMARY, "group-attribute")
     _check_sparsity(table, out, rules)
     return out
+
+
+def _cells_related(table: Table, i: int) -> list[int]:
+    """Positions of the cells whose codes all lie under (or are) cell ``i``'s codes, and of
+    those whose codes all lie above (or are) them."""
+    below, above = [], []
+    for dim, code in zip(table.dimensions, table.keys[i], strict=True):
+        below.append([c for c in dim.codes if dim.covers(code, c)])
+        above.append([c for c in dim.codes if dim.covers(c, code)])
+    index = table.index
+    out = set()
+    for pools in (below, above):
+        out |= {index[key] for key in itertools.product(*pools) if key in index}
+    out.discard(i)
+    return sorted(out)
 
 
 def _group_attribute_cells(table: Table, rules: Rules) -> set[int]:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 import pytest
 
 from atlas.core.stats.primary import Rules, RulesError, TooSparse, decide_primary
+from atlas.core.stats.protect import protect
 from atlas.core.stats.tables import CellStatus, CodeList, Measure, Table
 
 
@@ -93,6 +94,28 @@ def test_it_flags_a_group_where_everyone_shares_one_status() -> None:
         inner2 = {**inner, ("A1", "irr"): irr, ("A1", "reg"): 20 - irr}
         got2 = statuses(full_table("t", [AREA, STATUS], inner2), Rules())
         assert (got2[("A1", "irr")] == ("primary", "group-attribute")) is flagged
+
+
+def test_a_zero_it_hides_takes_the_zeros_above_it_along() -> None:
+    # In A1 everyone under 18 is irregular and everyone over 18 regular: both groups are
+    # flagged, with their zero cells. Nobody in A1 is an asylum seeker at any age, so the
+    # age total (A1, all ages, asy) is 0 too, though A1 as a whole is mixed: published, it
+    # would prove (A1, 0-17, asy) is 0 (no count is negative), so it is hidden with it.
+    age = CodeList("age", total="all-ages", parent={"0-17": "all-ages", "18+": "all-ages"})
+    inner = {
+        ("A1", "0-17", "irr"): 14, ("A1", "18+", "reg"): 16,
+        ("A2", "0-17", "irr"): 12, ("A2", "0-17", "reg"): 15, ("A2", "0-17", "asy"): 11,
+        ("A2", "18+", "irr"): 12, ("A2", "18+", "reg"): 15, ("A2", "18+", "asy"): 11,
+        ("A3", "0-17", "irr"): 20, ("A3", "0-17", "reg"): 25, ("A3", "0-17", "asy"): 13,
+        ("A3", "18+", "irr"): 20, ("A3", "18+", "reg"): 25, ("A3", "18+", "asy"): 13,
+    }  # fmt: skip
+    table = full_table("t", [AREA, age, STATUS], inner)
+    got = statuses(table, Rules(max_unsafe_share=1.0))
+    assert got[("A1", "0-17", "asy")] == ("primary", "group-attribute")
+    assert got[("A1", "all-ages", "asy")] == ("primary", "group-attribute")
+    assert got[("A1", "all-ages", "all")] == ("safe", "")
+    out = protect([table], Rules(max_unsafe_share=1.0))
+    assert out.audit.passed
 
 
 def test_the_p_percent_rule_by_hand() -> None:
