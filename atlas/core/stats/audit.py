@@ -20,6 +20,12 @@ with scipy, one model per attacker warm-started between objectives, or
 - ``joint``: earlier releases (``published``) are stacked into the attacker's knowledge, so
   differencing between releases is caught.
 
+To spend few programmes, each cell is first tried against feasible points already found
+(the true counts, and every optimum solved so far) and against a stronger attacker (every
+singleton's knowledge pooled), whose feasible set lies inside every weaker attacker's; both
+can only prove a cell safe, never pass one the plain programmes would fail. Each model is
+solved by primal simplex from its last optimal basis.
+
 Any failure, any solver status other than optimal, any exception: the report says
 ``passed=False``. An upper bound of the grand total on every inner cell keeps every programme
 bounded (a bound the real attacker may not know, so the audit is, if anything, stricter).
