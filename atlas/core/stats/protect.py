@@ -135,7 +135,23 @@ def protect(
     # (from the attacker's binding constraints); elimination then runs again with them as
     # cells that must not be recomputable either (a hidden cell that could be recomputed would
     # widen nothing). Only the true primary cells are audited for their intervals.
-    hidden = _choose(model, primary, forced, order, n_now)
+    # A cell hidden in an earlier release of a table over the same dimensions stays hidden:
+    # published now, it could be compared with the earlier release (the joint audit would
+    # then refuse).
+    earlier_hidden = {
+        (_dimensions(t), t.keys[i])
+        for rel in published
+        for t, st in zip(rel.tables, rel.statuses, strict=True)
+        for i, s in enumerate(st)
+        if s in HIDDEN
+    }
+    kept = np.zeros_like(primary)
+    for t, table in enumerate(tables):
+        dims = _dimensions(table)
+        for i, key in enumerate(table.keys):
+            r = model.offsets[t] + i
+            kept[r] = (dims, key) in earlier_hidden and not forced[r]
+    hidden = _choose(model, primary | kept, forced, order, n_now)
 
     def check(only: set[tuple[str, tuple[str, ...]]] | None = None) -> AuditReport:
         statuses = _statuses(tables, decisions, hidden, primary, model)
@@ -180,6 +196,10 @@ def protect(
         raise AuditFailed(report)
     loss = tuple(information_loss(model, t, final[t]) for t in range(len(tables)))
     return Protected(tables, final, report, loss)
+
+
+def _dimensions(table: Table) -> tuple[str, ...]:
+    return tuple(d.name for d in table.dimensions)
 
 
 def _choose(
