@@ -12,7 +12,7 @@ the first time, byte for byte, without entering Django.
 What it keeps and for how long:
 
 - only finder URLs (``/<language>/finder/…``), only ``200`` answers, and never one that
-  sets a cookie or varies on one;
+  sets a cookie or varies on a request header other than the language (which the URL holds);
 - the key is the host, scheme, path and query string exactly as sent; nothing else of the
   request (no address, no other header) is read or kept;
 - an answer is served for ``seconds`` after Django made it, so an edit shows on the finder
@@ -118,8 +118,10 @@ def _cacheable(status: str, headers: list[tuple[str, str]]) -> bool:
         lowered = name.lower()
         if lowered == "set-cookie":
             return False
-        if lowered == "vary" and "cookie" in value.lower():
-            return False
+        if lowered == "vary" and any(
+            part.strip().lower() not in ("accept-language", "") for part in value.split(",")
+        ):
+            return False  # the language is in the URL; anything else would need a key
         if lowered == "cache-control" and ("private" in value or "no-store" in value):
             return False
     return True

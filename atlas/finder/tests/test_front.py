@@ -108,6 +108,8 @@ def test_other_pages_and_answers_with_cookies_are_never_kept(
     assert calls(app) == 4
     assert not front._cacheable("200 OK", [("Set-Cookie", "sessionid=x")])
     assert not front._cacheable("200 OK", [("Vary", "Accept-Language, Cookie")])
+    assert not front._cacheable("200 OK", [("Vary", "Accept-Encoding")])
+    assert front._cacheable("200 OK", [("Vary", "Accept-Language")])
     assert front._cacheable("200 OK", [("Content-Type", "text/html")])
 
 
