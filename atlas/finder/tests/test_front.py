@@ -2,13 +2,15 @@
 application: the same status, headers and body without entering Django, for finder pages
 only, never a cookie, for its time only, emptied by a POST."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from io import BytesIO
 from typing import Any
 from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from atlas.directory.models import Service
 from atlas.finder import front
@@ -49,6 +51,18 @@ def call(
 
     body = b"".join(app(environ, start_response))
     return seen["status"], seen["headers"], body
+
+
+@pytest.fixture(autouse=True)
+def keep_the_connection() -> Iterator[None]:
+    """As Django's test client does: a request through the handler must not close the
+    database connection the test's transaction holds."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
