@@ -40,10 +40,10 @@ class Command(BaseCommand):
         stats_tables = load_starter_tables()
         # Cities are created with their names; this names those created before the file did.
         named = name_cities()
+        renamed = f"; {named} cities given their names in other languages" if named else ""
         self.stdout.write(
             f"Ready: {places} places, {practices.created} starter practices, "
             f"{entitlements.created} starter entitlements, {directory} directory services, "
             f"{demo_rounds} assessment rounds and {stats_tables} synthetic statistical "
-            f"tables of Demo City (fictional) added; {named} cities given names in other "
-            "languages."
+            f"tables of Demo City (fictional) added{renamed}."
         )
