@@ -107,14 +107,23 @@ def main(argv: Sequence[str] | None = None) -> None:
 # --- the parent: cases, subprocesses, tables ------------------------------------------------
 
 
-def run_case(job: dict[str, Any], cap: float) -> dict[str, Any]:
-    """Run one measurement in a subprocess; its last RESULT line, or why there is none."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(job)]
+def run_case(
+    job: dict[str, Any],
+    cap: float,
+    *,
+    script: str | None = None,
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Run one measurement in a subprocess of ``script`` (this one by default) with
+    ``--worker``; its last RESULT line, or why there is none."""
+    script = script or str(Path(__file__).resolve())
+    command = [sys.executable, script, "--worker", json.dumps(job)]
     log(f"{job['kind']} {json.dumps({k: v for k, v in job.items() if k != 'kind'})}")
     start = time.perf_counter()
     try:
         done = subprocess.run(  # noqa: S603 - our own script, arguments we built
-            command, capture_output=True, text=True, timeout=cap, cwd=ROOT, check=False
+            command, capture_output=True, text=True, timeout=cap, cwd=cwd, check=False, env=env
         )
     except subprocess.TimeoutExpired as stopped:
         log(f"  stopped after {cap:.0f} s")
@@ -324,7 +333,11 @@ def run_worker(job: dict[str, Any]) -> None:
         "tables": work_tables,
         "protect": work_protect,
     }
-    result = kinds[job["kind"]](job)
+    print_result(kinds[job["kind"]](job))
+
+
+def print_result(result: dict[str, Any]) -> None:
+    """A worker's result, with its peak memory and CPU seconds, as the RESULT line."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     result["maxrss_mb"] = own.ru_maxrss / 1024

@@ -42,9 +42,7 @@ import math
 import os
 import pickle
 import platform
-import resource
 import shlex
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -55,9 +53,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stats as stats_bench  # noqa: E402 - the sibling benchmark, for records and rules
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = stats_bench.ROOT
+log = stats_bench.log
 OUT = stats_bench.OUT
-RESULT = "RESULT "
 DIMENSIONS = ("area", "age", "gender", "status")
 # case -> (records behind the table, dimensions cut to the level under their total, label)
 CASES: dict[str, tuple[int, tuple[str, ...], str]] = {
@@ -120,9 +118,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def run_case(job: dict[str, Any], cap: float) -> dict[str, Any]:
-    """Run one measurement in a subprocess; its last RESULT line, or why there is none."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(job)]
-    log(f"{job['kind']} {json.dumps({k: v for k, v in job.items() if k != 'kind'})}")
+    """Run one measurement in a subprocess (see ``stats.run_case``)."""
     env, cwd = dict(os.environ), ROOT
     if job["kind"] == "tauargus":
         # Tau-Argus writes its solver logs to the working directory, and its solver files to
@@ -130,22 +126,8 @@ def run_case(job: dict[str, Any], cap: float) -> dict[str, Any]:
         cwd = Path(job["dir"])
         (cwd / "tmp").mkdir(parents=True, exist_ok=True)
         env["TMPDIR"] = str(cwd / "tmp")
-    start = time.perf_counter()
-    try:
-        done = subprocess.run(  # noqa: S603 - our own script, arguments we built
-            command, capture_output=True, text=True, timeout=cap, cwd=cwd, check=False, env=env
-        )
-    except subprocess.TimeoutExpired:
-        log(f"  stopped after {cap:.0f} s")
-        return {"error": f"did not finish within {cap:.0f} s", "timeout": True}
-    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT)]
-    if done.returncode != 0 or not lines:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        log(f"  failed ({done.returncode}): {tail}")
-        return {"error": f"exit {done.returncode}: {tail[:200]}"}
-    result: dict[str, Any] = json.loads(lines[-1][len(RESULT) :])
-    log(f"  {time.perf_counter() - start:.1f} s")
-    return result
+    script = str(Path(__file__).resolve())
+    return stats_bench.run_case(job, cap, script=script, cwd=cwd, env=env)
 
 
 def measure_case(case: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -295,10 +277,6 @@ def machine() -> str:
         f"Machine: {os.cpu_count()} CPUs, {memory:.0f} GiB RAM, {platform.platform()}, "
         f"Python {platform.python_version()}, {', '.join(versions)}\n\nCommand: `{command}`\n"
     )
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 # --- converting a table to Tau-Argus's tabular input, and its pattern back --------------------
@@ -460,11 +438,7 @@ def run_worker(job: dict[str, Any]) -> None:
         "tauargus": work_tauargus,
         "audit": work_audit,
     }
-    result = kinds[job["kind"]](job)
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    result["maxrss_mb"] = own.ru_maxrss / 1024
-    result["cpu"] = own.ru_utime + own.ru_stime
-    print(RESULT + json.dumps(result), flush=True)
+    stats_bench.print_result(kinds[job["kind"]](job))
 
 
 def cut(table: Any, name: str) -> Any:
