@@ -31,12 +31,7 @@ import numpy.typing as npt
 from atlas.core.stats.audit import AuditReport, Release, _AttackerLP, audit
 from atlas.core.stats.model import Model, build_model
 from atlas.core.stats.primary import Rules, decide_primary
-from atlas.core.stats.secondary import (
-    Order,
-    ProtectionError,
-    publication_order,
-    suppress_secondary,
-)
+from atlas.core.stats.secondary import Elimination, Order, ProtectionError, publication_order
 from atlas.core.stats.tables import CellDecision, CellStatus, Table
 
 HIDDEN = (CellStatus.PRIMARY, CellStatus.SECONDARY)
@@ -151,7 +146,8 @@ def protect(
         for i, key in enumerate(table.keys):
             r = model.offsets[t] + i
             kept[r] = (dims, key) in earlier_hidden and not forced[r]
-    hidden = _choose(model, primary | kept, forced, order, n_now)
+    elimination = _elimination(model, forced, order, n_now)
+    hidden = _choose(elimination, primary | kept)
 
     def check(only: set[tuple[str, tuple[str, ...]]] | None = None) -> AuditReport:
         statuses = _statuses(tables, decisions, hidden, primary, model)
@@ -177,7 +173,7 @@ def protect(
             # and stays so as fewer are published): elimination only adds the complements
             # the new cells need, so a round never undoes an earlier one.
             before = hidden
-            hidden = _choose(model, hidden | added, forced, order, n_now)
+            hidden = _choose(elimination, hidden | added)
             again = set(failing) | set(np.flatnonzero(hidden & ~before).tolist())
             failing = _failing_rows(model, check(_keys(model, again)), n_now)
         if not stuck:
@@ -202,22 +198,20 @@ def _dimensions(table: Table) -> tuple[str, ...]:
     return tuple(d.name for d in table.dimensions)
 
 
-def _choose(
-    model: Model,
-    primary: npt.NDArray[np.bool_],
-    forced: npt.NDArray[np.bool_],
-    order: Order,
-    n_now: int,
-) -> npt.NDArray[np.bool_]:
-    """Rows hidden (primary or secondary) after Gaussian elimination."""
-    rest = [r for r in range(n_now) if not primary[r] and not forced[r]]
-    candidates = publication_order(model, rest, order)
+def _elimination(
+    model: Model, forced: npt.NDArray[np.bool_], order: Order, n_now: int
+) -> Elimination:
+    """The elimination over the rows of this release (the earlier releases' rows are out)."""
     released = np.zeros_like(forced)
     released[n_now:] = True
-    result = suppress_secondary(
-        model, primary, forced, order=order, candidates=candidates, released=released
-    )
-    return ~result.published
+    rest = np.flatnonzero(~forced[:n_now]).tolist()
+    candidates = publication_order(model, rest, order)
+    return Elimination(model, forced, order=order, candidates=candidates, released=released)
+
+
+def _choose(elimination: Elimination, primary: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Rows hidden (primary or secondary) after Gaussian elimination."""
+    return ~elimination.run(primary).published
 
 
 def _statuses(

@@ -52,10 +52,19 @@ class ProtectionError(ValueError):
     """A pattern that cannot be made safe, e.g. a primary cell already published elsewhere."""
 
 
+# A frozen state of a space: its basis, its primary vectors and the emptied primaries. The
+# vectors are shared with the live space, which copies a vector before it changes it.
+_Frozen = tuple[dict[int, "Vector"], list["Vector"], list[int]]
+
+
 @dataclass
 class _Space:
     """A reduced-row-echelon basis of the published vectors, with the primary vectors kept
-    reduced against it."""
+    reduced against it.
+
+    ``freeze`` keeps the state for later (`Elimination` resumes from such states) without
+    copying the vectors: every vector carries the generation it was made in, and one made
+    before the last freeze is copied before it is changed (copy on write)."""
 
     basis: dict[int, Vector] = field(default_factory=dict)  # pivot column -> vector
     where: dict[int, set[int]] = field(default_factory=dict)  # column -> pivots holding it
@@ -63,11 +72,34 @@ class _Space:
     pwhere: dict[int, set[int]] = field(default_factory=dict)  # column -> primaries
     by_support: dict[tuple[int, ...], set[int]] = field(default_factory=dict)
     emptied: list[int] = field(default_factory=list)  # primaries now in the span
+    gen: int = 0
+    bgen: dict[int, int] = field(default_factory=dict)  # pivot -> generation of its vector
+    pgen: list[int] = field(default_factory=list)
+
+    def freeze(self) -> _Frozen:
+        self.gen += 1
+        return dict(self.basis), list(self.prim), list(self.emptied)
+
+    @classmethod
+    def thaw(cls, frozen: _Frozen) -> "_Space":
+        basis, prim, emptied = frozen
+        space = cls(dict(basis), {}, list(prim), {}, {}, list(emptied), gen=1)
+        space.pgen = [0] * len(prim)
+        for p, vec in basis.items():
+            for c in vec:
+                space.where.setdefault(c, set()).add(p)
+        for i, b in enumerate(prim):
+            if b:
+                for c in b:
+                    space.pwhere.setdefault(c, set()).add(i)
+                space.by_support.setdefault(_support(b), set()).add(i)
+        return space
 
     def add_primary(self, v: Vector) -> None:
         i = len(self.prim)
         w = self.reduce(v)
         self.prim.append(w)
+        self.pgen.append(self.gen)
         if not w:
             self.emptied.append(i)
             return
@@ -76,13 +108,7 @@ class _Space:
         self.by_support.setdefault(_support(w), set()).add(i)
 
     def reduce(self, v: Vector) -> Vector:
-        w = dict(v)
-        for c in v:
-            vec = self.basis.get(c)
-            if vec is None or c not in w:
-                continue
-            _axpy(w, -w[c], vec)
-        return w
+        return _reduce(self.basis, v)
 
     def would_disclose(self, w: Vector) -> bool:
         """Whether publishing reduced ``w`` puts a primary vector in the span."""
@@ -98,44 +124,59 @@ class _Space:
         return False
 
     def add(self, w: Vector) -> None:
-        """Publish reduced, non-zero ``w``."""
+        """Publish reduced, non-zero ``w`` (a vector this space may keep)."""
         p = min(w, key=lambda c: len(self.where.get(c, ())) + len(self.pwhere.get(c, ())))
         lead = w[p]
         if lead != 1:
             w = {c: _div(a, lead) for c, a in w.items()}
+        gen = self.gen
         for q in list(self.where.get(p, ())):
             vec = self.basis[q]
-            before = set(vec)
-            _axpy(vec, -vec[p], w)
-            self._rewhere(self.where, q, before, vec)
+            if self.bgen.get(q) != gen:
+                vec = self.basis[q] = dict(vec)
+                self.bgen[q] = gen
+            added, removed = _axpy_tracked(vec, -vec[p], w)
+            for c in removed:
+                self.where[c].discard(q)
+            for c in added:
+                self.where.setdefault(c, set()).add(q)
         for i in list(self.pwhere.get(p, ())):
             b = self.prim[i]
-            before = set(b)
-            self._drop_support(i, before)
-            _axpy(b, -b[p], w)
-            self._rewhere(self.pwhere, i, before, b)
+            if self.pgen[i] != gen:
+                b = self.prim[i] = dict(b)
+                self.pgen[i] = gen
+            self._drop_support(i, _support(b))
+            added, removed = _axpy_tracked(b, -b[p], w)
+            for c in removed:
+                self.pwhere[c].discard(i)
+            for c in added:
+                self.pwhere.setdefault(c, set()).add(i)
             if b:
                 self.by_support.setdefault(_support(b), set()).add(i)
             else:
                 self.emptied.append(i)
         self.basis[p] = w
+        self.bgen[p] = gen
         for c in w:
             self.where.setdefault(c, set()).add(p)
 
-    def _drop_support(self, i: int, support: set[int]) -> None:
-        key = tuple(sorted(support))
+    def _drop_support(self, i: int, key: tuple[int, ...]) -> None:
         ids = self.by_support.get(key)
         if ids is not None:
             ids.discard(i)
             if not ids:
                 del self.by_support[key]
 
-    @staticmethod
-    def _rewhere(index: dict[int, set[int]], i: int, before: set[int], after: Vector) -> None:
-        for c in before - after.keys():
-            index[c].discard(i)
-        for c in after.keys() - before:
-            index.setdefault(c, set()).add(i)
+
+def _reduce(basis: dict[int, Vector], v: Vector) -> Vector:
+    """``v`` reduced against a reduced-row-echelon ``basis``: zero iff ``v`` is in its span."""
+    w = dict(v)
+    for c in v:
+        vec = basis.get(c)
+        if vec is None or c not in w:
+            continue
+        _axpy(w, -w[c], vec)
+    return w
 
 
 def _ones(cols: Iterable[int]) -> Vector:
@@ -161,6 +202,23 @@ def _axpy(w: Vector, f: Number, v: Vector) -> None:
             w[c] = n
         else:
             w.pop(c, None)
+
+
+def _axpy_tracked(w: Vector, f: Number, v: Vector) -> tuple[list[int], list[int]]:
+    """w += f * v, dropping zeros; returns the columns that came into and left ``w``."""
+    added: list[int] = []
+    removed: list[int] = []
+    for c, a in v.items():
+        old = w.get(c, 0)
+        n = old + f * a
+        if n:
+            w[c] = n
+            if not old:
+                added.append(c)
+        elif old:
+            del w[c]
+            removed.append(c)
+    return added, removed
 
 
 @dataclass(frozen=True)
@@ -209,70 +267,186 @@ def suppress_secondary(
     unsafe by the group-attribute rule) is hidden. Raises ProtectionError if the rows
     published in earlier releases alone disclose a primary row.
     """
-    x = model.x
-    n = x.shape[0]
-    if singleton is None:
-        singleton = model.z == 1
-    supports: list[tuple[int, ...]] = [
-        tuple(x.indices[x.indptr[r] : x.indptr[r + 1]].tolist()) for r in range(n)
-    ]
-    # Cells with the same inner cells (a margin shown in two tables) share one fate.
-    groups: dict[tuple[int, ...], list[int]] = {}
-    for r, s in enumerate(supports):
-        groups.setdefault(s, []).append(r)
-    suppressed = np.asarray(primary, dtype=bool).copy()
-    for rows in groups.values():
-        if len(rows) > 1 and suppressed[rows].any():
-            if np.asarray(forced)[rows].any():
-                raise ProtectionError(_cell_names(model, rows, "is unsafe but already published"))
-            suppressed[rows] = True
-    empty_primary = [int(r) for r in np.flatnonzero(primary) if not supports[r]]
-    if empty_primary:
-        raise ProtectionError(
-            _cell_names(model, empty_primary, "is unsafe but has no inner cells in the finest")
-            + " table; list its zero combinations there"
+    elimination = Elimination(
+        model, forced, order=order, singleton=singleton, candidates=candidates, released=released
+    )
+    return elimination.run(primary)
+
+
+@dataclass
+class _Snapshot:
+    """The elimination's state before candidate ``position``, with the rows it took as
+    primary."""
+
+    position: int
+    rows: frozenset[int]
+    supports: frozenset[tuple[int, ...]]
+    full: _Frozen
+    proj: _Frozen
+    secondary: npt.NDArray[np.bool_]
+    decided: dict[tuple[int, ...], bool]
+
+
+class Elimination:
+    """`suppress_secondary` that can run again with more primary rows, resuming where it can.
+
+    Interval repair hides more cells and runs the elimination again with every hidden cell
+    as primary. Most of the work is in the first candidates (the large cells, whose vectors
+    fill the basis), while the cells the repair hides are late in the order. So the state is
+    kept at about ``snapshots`` positions along the candidates, and a new run resumes from the
+    latest state that is still valid for it: one taken with a subset of its primary rows, in
+    which none of the new primary rows is in the span of what had been published (then every
+    decision before it stands: publishing those cells disclosed none of the new rows either,
+    and what was hidden stays hidden). From there the run goes on as from the start. A
+    resumed run keeps the guarantee (no primary row in the span of the published rows); it
+    may differ from a fresh run only in the singletons' projected space, where a new primary
+    whose projection is already spanned is left to the audit.
+    """
+
+    def __init__(
+        self,
+        model: Model,
+        forced: npt.NDArray[np.bool_],
+        *,
+        order: Order = "persons",
+        singleton: npt.NDArray[np.bool_] | None = None,
+        candidates: Sequence[int] | None = None,
+        released: npt.NDArray[np.bool_] | None = None,
+        snapshots: int = 40,
+    ) -> None:
+        x = model.x
+        self.model = model
+        self.n = x.shape[0]
+        self.forced = np.asarray(forced, dtype=bool)
+        self.released = (
+            np.zeros(self.n, dtype=bool) if released is None else np.asarray(released, bool)
         )
-    use_proj = bool(np.any(singleton))
-    single = set(np.flatnonzero(singleton).tolist())
-    full, proj = _Space(), _Space()
-    seen: set[tuple[int, ...]] = set()
-    for r in map(int, np.flatnonzero(suppressed)):
-        if supports[r] in seen:
-            continue
-        seen.add(supports[r])
-        full.add_primary(_ones(supports[r]))
-        if use_proj:
-            pv: Vector = {c: 1 for c in supports[r] if c not in single}
-            if pv:
-                proj.add_primary(pv)
-    y = model.y
-    forced_rows = [int(r) for r in np.flatnonzero(forced) if not suppressed[r]]
-    for r in forced_rows:  # earlier releases: out already, never hidden
-        if y[r] != 0 or (released is not None and released[r]):
-            _publish(full, proj, supports[r], single, use_proj, check=False)
-    if full.emptied:
-        raise ProtectionError("cells published in an earlier release disclose an unsafe cell")
-    secondary = np.zeros(n, dtype=bool)
-    for r in forced_rows:  # zeros: published first, hidden only if one would disclose
-        if y[r] == 0 and not (released is not None and released[r]):
-            secondary[r] = not _publish(full, proj, supports[r], single, use_proj, check=True)
-    proj.emptied.clear()  # a singleton always knows cells made only of singletons and zeros
-    if candidates is None:
-        rest = [r for r in range(n) if not suppressed[r] and not forced[r]]
-        candidates = publication_order(model, rest, order)
-    decided: dict[tuple[int, ...], bool] = {}
-    for r in candidates:
-        if suppressed[r] or forced[r]:
-            continue
-        s = supports[r]
-        if s in decided:
-            secondary[r] = decided[s]
-            continue
-        ok = _publish(full, proj, s, single, use_proj, check=True)
-        decided[s] = not ok
-        secondary[r] = not ok
-    hidden = suppressed | secondary
-    return SecondaryResult(secondary=hidden & ~np.asarray(primary, dtype=bool), published=~hidden)
+        if singleton is None:
+            singleton = model.z == 1
+        self.single = set(np.flatnonzero(singleton).tolist())
+        self.use_proj = bool(self.single)
+        self.supports: list[tuple[int, ...]] = [
+            tuple(x.indices[x.indptr[r] : x.indptr[r + 1]].tolist()) for r in range(self.n)
+        ]
+        # Cells with the same inner cells (a margin shown in two tables) share one fate.
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for r, s in enumerate(self.supports):
+            groups.setdefault(s, []).append(r)
+        self.shared = [rows for rows in groups.values() if len(rows) > 1]
+        if candidates is None:
+            candidates = publication_order(model, np.flatnonzero(~self.forced).tolist(), order)
+        self.candidates = [int(r) for r in candidates]
+        self.every = max(1, len(self.candidates) // max(1, snapshots))
+        self.saved: list[_Snapshot] = []
+        self.resumed_at: int | None = None  # the position the last run resumed from
+
+    def run(self, primary: npt.NDArray[np.bool_]) -> SecondaryResult:
+        primary = np.asarray(primary, dtype=bool)
+        suppressed = primary.copy()
+        for rows in self.shared:
+            if suppressed[rows].any():
+                if self.forced[rows].any():
+                    raise ProtectionError(
+                        _cell_names(self.model, rows, "is unsafe but already published")
+                    )
+                suppressed[rows] = True
+        supports = self.supports
+        empty_primary = [int(r) for r in np.flatnonzero(primary) if not supports[r]]
+        if empty_primary:
+            raise ProtectionError(
+                _cell_names(self.model, empty_primary, "is unsafe but has no inner cells in")
+                + " the finest table; list its zero combinations there"
+            )
+        rows = frozenset(np.flatnonzero(suppressed).tolist())
+        start = self._resume(rows)
+        if start is None:
+            full, proj, secondary = self._begin(rows)
+            decided: dict[tuple[int, ...], bool] = {}
+            position = 0
+            self.saved.clear()
+            self.resumed_at = None
+        else:
+            full, proj, secondary, decided, position = start
+            self.resumed_at = position
+            self.saved = [s for s in self.saved if s.position <= position]
+        seen = {supports[r] for r in rows}
+        forced = self.forced
+        for i in range(position, len(self.candidates)):
+            if i % self.every == 0 and (not self.saved or self.saved[-1].position < i):
+                self.saved.append(
+                    _Snapshot(
+                        i,
+                        rows,
+                        frozenset(seen),
+                        full.freeze(),
+                        proj.freeze(),
+                        secondary.copy(),
+                        dict(decided),
+                    )
+                )
+            r = self.candidates[i]
+            if suppressed[r] or forced[r]:
+                continue
+            s = supports[r]
+            if s in decided:
+                secondary[r] = decided[s]
+                continue
+            ok = _publish(full, proj, s, self.single, self.use_proj, check=True)
+            decided[s] = not ok
+            secondary[r] = not ok
+        hidden = suppressed | secondary
+        return SecondaryResult(secondary=hidden & ~primary, published=~hidden)
+
+    def _begin(self, rows: frozenset[int]) -> tuple[_Space, _Space, npt.NDArray[np.bool_]]:
+        """A fresh state: the primary rows, then the forced ones published."""
+        supports, single = self.supports, self.single
+        full, proj = _Space(), _Space()
+        seen: set[tuple[int, ...]] = set()
+        for r in sorted(rows):
+            if supports[r] in seen:
+                continue
+            seen.add(supports[r])
+            full.add_primary(_ones(supports[r]))
+            if self.use_proj:
+                pv: Vector = {c: 1 for c in supports[r] if c not in single}
+                if pv:
+                    proj.add_primary(pv)
+        y = self.model.y
+        forced_rows = [int(r) for r in np.flatnonzero(self.forced) if r not in rows]
+        for r in forced_rows:  # earlier releases: out already, never hidden
+            if y[r] != 0 or self.released[r]:
+                _publish(full, proj, supports[r], single, self.use_proj, check=False)
+        if full.emptied:
+            raise ProtectionError("cells published in an earlier release disclose an unsafe cell")
+        secondary = np.zeros(self.n, dtype=bool)
+        for r in forced_rows:  # zeros: published first, hidden only if one would disclose
+            if y[r] == 0 and not self.released[r]:
+                ok = _publish(full, proj, supports[r], single, self.use_proj, check=True)
+                secondary[r] = not ok
+        proj.emptied.clear()  # a singleton always knows cells made only of singletons and zeros
+        return full, proj, secondary
+
+    def _resume(
+        self, rows: frozenset[int]
+    ) -> tuple[_Space, _Space, npt.NDArray[np.bool_], dict[tuple[int, ...], bool], int] | None:
+        """The latest saved state valid for primary ``rows``, copied, with the new primary
+        rows added; None if there is none."""
+        for snap in reversed(self.saved):
+            if not snap.rows <= rows:
+                continue
+            new = {self.supports[r] for r in rows - snap.rows} - snap.supports
+            if any(not _reduce(snap.full[0], _ones(s)) for s in new):
+                continue  # a new primary is already in the span there
+            full, proj = _Space.thaw(snap.full), _Space.thaw(snap.proj)
+            for s in sorted(new):
+                full.add_primary(_ones(s))
+                if self.use_proj:
+                    pv: Vector = {c: 1 for c in s if c not in self.single}
+                    if pv:
+                        proj.add_primary(pv)
+            proj.emptied.clear()  # spanned there already: left to the audit
+            return full, proj, snap.secondary.copy(), dict(snap.decided), snap.position
+        return None
 
 
 def _publish(

@@ -8,7 +8,7 @@ from scipy.optimize import linprog
 from atlas.core.stats.audit import audit
 from atlas.core.stats.model import build_model
 from atlas.core.stats.primary import Rules
-from atlas.core.stats.protect import _choose, protect
+from atlas.core.stats.protect import _choose, _elimination, protect
 from atlas.core.stats.tables import CellStatus, Table
 from atlas.core.tests.test_stats_audit import _by_subtables, _five_dimensional
 
@@ -61,6 +61,6 @@ def test_protect_passes_every_programme_and_only_adds_to_the_elimination() -> No
     m = build_model([table])
     primary = np.asarray([s == P for s in statuses])
     forced = np.asarray([n == 0 for n in table.persons]) & ~primary
-    first = _choose(m, primary, forced, "persons", len(table.keys))
+    first = _choose(_elimination(m, forced, "persons", len(table.keys)), primary)
     final = np.asarray([s in HIDDEN for s in statuses])
     assert np.all(final[first])  # the repair never publishes what elimination hid
