@@ -33,6 +33,7 @@ candidate is suppressed too if it would disclose a primary cell there, or if wha
 is only a combination of singleton cells (one singleton could then learn another).
 """
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -125,7 +126,15 @@ class _Space:
 
     def add(self, w: Vector) -> None:
         """Publish reduced, non-zero ``w`` (a vector this space may keep)."""
-        p = min(w, key=lambda c: len(self.where.get(c, ())) + len(self.pwhere.get(c, ())))
+        # The pivot: a column whose coefficient is 1 or -1 where there is one (the arithmetic
+        # then stays in integers), of those the one in the fewest vectors (the least fill).
+        units = [c for c, a in w.items() if a == 1 or a == -1]
+        if not units and all(isinstance(a, int) for a in w.values()):
+            g = math.gcd(*w.values())  # the same span with smaller coefficients
+            w = {c: a // g for c, a in w.items()}
+            units = [c for c, a in w.items() if a == 1 or a == -1]
+        units = units or list(w)
+        p = min(units, key=lambda c: len(self.where.get(c, ())) + len(self.pwhere.get(c, ())))
         lead = w[p]
         if lead != 1:
             w = {c: _div(a, lead) for c, a in w.items()}

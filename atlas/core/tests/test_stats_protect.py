@@ -64,3 +64,35 @@ def test_protect_passes_every_programme_and_only_adds_to_the_elimination() -> No
     first = _choose(_elimination(m, forced, "persons", len(table.keys)), primary)
     final = np.asarray([s in HIDDEN for s in statuses])
     assert np.all(final[first])  # the repair never publishes what elimination hid
+
+
+def _spanned(x: np.ndarray, published: np.ndarray, rows: np.ndarray) -> list[int]:
+    """Rows among ``rows`` in the span of the published rows (rank test on a small 0/1
+    matrix, where floating point is exact enough)."""
+    base = np.linalg.matrix_rank(x[published]) if published.any() else 0
+    return [
+        int(r)
+        for r in rows
+        if np.linalg.matrix_rank(x[published | (np.arange(len(x)) == r)]) == base
+    ]
+
+
+def test_elimination_resumed_with_more_primary_cells_keeps_them_all_unspanned() -> None:
+    table = _five_dimensional(seed=6)
+    m = build_model([table])
+    x = m.x.toarray().astype(float)
+    primary = np.asarray([0 < n < 10 for n in table.persons])
+    forced = np.asarray([n == 0 for n in table.persons])
+    elimination = _elimination(m, forced, "persons", len(table.keys))
+    first = _choose(elimination, primary)
+    assert elimination.resumed_at is None and not _spanned(x, ~first, np.flatnonzero(first))
+    # Hide three published cells late in the order, as a repair round does.
+    late = [r for r in elimination.candidates if not first[r]][-40::13]
+    more = first.copy()
+    more[late] = True
+    again = _choose(elimination, more)
+    assert elimination.resumed_at is not None and elimination.resumed_at > 0
+    assert np.all(again[more])  # what was hidden stays hidden
+    assert not _spanned(x, ~again, np.flatnonzero(again))
+    fresh = _choose(_elimination(m, forced, "persons", len(table.keys)), more)
+    assert not _spanned(x, ~fresh, np.flatnonzero(fresh))
