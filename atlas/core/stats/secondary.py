@@ -129,9 +129,10 @@ class _Space:
         # The pivot: a column whose coefficient is 1 or -1 where there is one (the arithmetic
         # then stays in integers), of those the one in the fewest vectors (the least fill).
         units = [c for c, a in w.items() if a == 1 or a == -1]
-        if not units and all(isinstance(a, int) for a in w.values()):
-            g = math.gcd(*w.values())  # the same span with smaller coefficients
-            w = {c: a // g for c, a in w.items()}
+        ints = [a for a in w.values() if isinstance(a, int)]
+        if not units and len(ints) == len(w):
+            g = math.gcd(*ints)  # the same span with smaller coefficients
+            w = {c: int(a) // g for c, a in w.items()}
             units = [c for c, a in w.items() if a == 1 or a == -1]
         units = units or list(w)
         p = min(units, key=lambda c: len(self.where.get(c, ())) + len(self.pwhere.get(c, ())))
@@ -352,13 +353,13 @@ class Elimination:
     def run(self, primary: npt.NDArray[np.bool_]) -> SecondaryResult:
         primary = np.asarray(primary, dtype=bool)
         suppressed = primary.copy()
-        for rows in self.shared:
-            if suppressed[rows].any():
-                if self.forced[rows].any():
+        for same in self.shared:
+            if suppressed[same].any():
+                if self.forced[same].any():
                     raise ProtectionError(
-                        _cell_names(self.model, rows, "is unsafe but already published")
+                        _cell_names(self.model, same, "is unsafe but already published")
                     )
-                suppressed[rows] = True
+                suppressed[same] = True
         supports = self.supports
         empty_primary = [int(r) for r in np.flatnonzero(primary) if not supports[r]]
         if empty_primary:
