@@ -21,10 +21,17 @@ level first (the sum of their codes' levels), then by persons. Empty cells (publ
 zero) and cells published in earlier releases are forced: published first and never
 suppressed.
 
-Arithmetic is exact. The vectors start as 0/1 and stay small integers in practice; the
-elimination keeps integers while pivots are +1 or -1 and falls back to Python's ``Fraction``
-otherwise, so a rank decision never depends on a floating-point tolerance (modular
-arithmetic would be as fast but can, rarely, find a dependence that is not there).
+Arithmetic is exact. The vectors start as 0/1 and stay small integers: each new basis
+vector is divided by the gcd of its coefficients and pivots on a coefficient of +1 or -1
+where it has one, so the elimination stays in integers; Python's ``Fraction`` is the
+fallback, so a rank decision never depends on a floating-point tolerance (modular
+arithmetic would be as fast but can, rarely, find a dependence that is not there). On the
+126,224-cell benchmark table the first elimination had spent most of its time in
+``Fraction`` arithmetic (sampled with py-spy); with these pivots it has none.
+
+The interval repair runs the elimination again and again with more cells hidden;
+`Elimination` keeps its state at about forty points along the candidates (copy on write,
+so a saved state costs little) and resumes each run from the latest one still valid.
 
 Singletons: a person alone in an inner cell knows that cell. As GaussSuppression's
 conservative ``"subSpace"`` method does, the elimination runs a second time in the space
