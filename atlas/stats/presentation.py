@@ -151,10 +151,15 @@ def suppression_note(table: PublishedTable) -> dict[str, Any]:
     }
 
 
-def cell_rows(table: PublishedTable) -> list[dict[str, Any]]:
+def cell_rows(table: PublishedTable, language: str = "en") -> list[dict[str, Any]]:
+    """Every cell, its codes labelled in ``language`` (each label with its own language)."""
+    labels = [
+        {code: code_label(dim, code, language) for code in dim.codes} for dim in table.dimensions
+    ]
     return [
         {
             "key": c.key,
+            "labels": [labels[j][code] for j, code in enumerate(c.key)],
             "status": c.status,
             "status_label": status_label(c.status),
             "value": c.value,

@@ -66,7 +66,7 @@ def table_detail(request: HttpRequest, table_id: int) -> HttpResponse:
         "table": table,
         "breakdowns": presentation.breakdowns(table, direction, language),
         "note": presentation.suppression_note(table),
-        "cells": presentation.cell_rows(table),
+        "cells": presentation.cell_rows(table, language),
         "dimensions": [presentation.dimension_name(d.name) for d in table.dimensions],
     }
     return render(request, "stats/detail.html", context)
@@ -200,6 +200,7 @@ def _run_rows(request: HttpRequest, run_id: str) -> list[StatsTable]:
 def run_preview(request: HttpRequest, run_id: str) -> HttpResponse:
     rows = _run_rows(request, run_id)
     report = rows[0].audit
+    language = translation.get_language() or "en"
     previews = []
     for row in rows:
         if not row.passed:
@@ -210,7 +211,7 @@ def run_preview(request: HttpRequest, run_id: str) -> HttpResponse:
                 "row": row,
                 "table": table,
                 "note": presentation.suppression_note(table),
-                "cells": presentation.cell_rows(table),
+                "cells": presentation.cell_rows(table, language),
                 "dimensions": [presentation.dimension_name(d.name) for d in table.dimensions],
             }
         )

@@ -50,6 +50,10 @@ def test_an_arabic_statistics_page_names_the_dimension_and_labels_the_codes_in_a
     assert '<bdi lang="ar">المقاطعة التجريبية 1 (خيالية)</bdi>' in page
     assert ">أنثى</text>" in page
     assert ">Female<" not in page
+    # And in the table of every cell, where the codes themselves used to show.
+    cells = page[page.index('class="stats-cells"') :]
+    assert '<td><bdi lang="ar">أنثى</bdi></td>' in cells
+    assert "<td>female</td>" not in cells and "<td>DEMO-" not in cells
     # The dimension, as the heading of its section and of its column.
     with translation.override("ar"):
         gender = pgettext("statistics dimension", "Gender")
