@@ -13,6 +13,7 @@ from atlas.core.datafiles import DataFileError
 from atlas.core.languages import LANGUAGES
 from atlas.places.models import Place
 
+NAME_LENGTH = Place._meta.get_field("name").max_length or 120
 CITY_NAMES_PATH = Path(catalogue.__file__).resolve().parent / "data" / "city-names.toml"
 
 # A city, as cities are matched: its country code and its folded name.
@@ -65,20 +66,29 @@ def read_city_names(path: Path = CITY_NAMES_PATH) -> dict[CityKey, dict[str, str
 
 
 def _city_names(path: Path, key: str, entry: Any) -> dict[str, str]:
+    problem = names_problem(entry)
+    if problem is not None:
+        language, message = problem
+        raise DataFileError(message, file=path, key=f"{key}.{language}" if language else key)
+    return {language: name.strip() for language, name in entry.items()}
+
+
+def names_problem(entry: Any) -> tuple[str | None, str] | None:
+    """What is wrong with a city's {language: name} mapping, as (the language, or None for
+    the whole mapping; the message); None if nothing is."""
     if not isinstance(entry, dict):
-        raise DataFileError('expected { language = "name", … }', file=path, key=key)
+        return None, 'expected { language = "name", … }'
     for language, name in entry.items():
         if language not in LANGUAGES:
-            raise DataFileError(
+            return (
+                language,
                 f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}",
-                file=path,
-                key=f"{key}.{language}",
             )
         if not isinstance(name, str) or not name.strip():
-            raise DataFileError(
-                "the name must be a non-empty string", file=path, key=f"{key}.{language}"
-            )
-    return {language: name.strip() for language, name in entry.items()}
+            return language, "the name must be a non-empty string"
+        if len(name.strip()) > NAME_LENGTH:
+            return language, f"the name is longer than {NAME_LENGTH} characters"
+    return None
 
 
 @functools.cache

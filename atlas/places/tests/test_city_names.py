@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from atlas.core.datafiles import DataFileError
 from atlas.core.places import PlaceRef
@@ -110,3 +111,32 @@ def test_a_bad_entry_is_refused_naming_the_file_and_the_key(
     assert refused.value.key == key
     assert refused.value.file == path
     assert problem in str(refused.value)
+
+
+@pytest.mark.django_db
+def test_an_editor_gives_a_city_its_names_in_the_admin_and_a_bad_one_is_refused(
+    editor_client: Client,
+) -> None:
+    place = city("ES", "Girona")
+    url = f"/admin/places/place/{place.pk}/change/"
+    form = {
+        "kind": "city",
+        "code": "",
+        "name": "Girona",
+        "country_code": "ES",
+        "parent": place.parent_id or "",
+    }
+    for bad, expected in (
+        ('{"xx": "Girona"}', "xx: unknown language"),
+        ('{"ar": " "}', "ar: the name must be a non-empty string"),
+        ('["Girona"]', "expected"),
+    ):
+        page = editor_client.post(url, {**form, "names": bad}).content.decode()
+        assert expected in page, bad
+        place.refresh_from_db()
+        assert "xx" not in place.names and place.names.get("ar") != " "
+    response = editor_client.post(url, {**form, "names": '{"ar": " جيرونا "}'})
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.names == {"ar": "جيرونا"}
+    assert place.label("ar") == "جيرونا"
