@@ -6,11 +6,13 @@ from django.contrib import admin
 from atlas.places.actions import names_problem
 from atlas.places.models import Place
 
+FIELDS = ("kind", "code", "name", "country_code", "parent", "names")
+
 
 class PlaceForm(forms.ModelForm):
     class Meta:
         model = Place
-        fields = ("kind", "code", "name", "country_code", "parent", "names")
+        fields = FIELDS
         help_texts = {
             "names": 'A city\'s name in other interface languages, e.g. {"ar": "برشلونة"}; '
             "the finder matches them too.",
@@ -31,5 +33,5 @@ class PlaceAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "code", "country_code", "parent")
     list_filter = ("kind",)
     search_fields = ("name", "code", "normalized_name")
-    fields = ("kind", "code", "name", "country_code", "parent", "names")
+    fields = FIELDS
     raw_id_fields = ("parent",)
