@@ -600,6 +600,7 @@ PHASE_NAMES = {
     "build_model": "model",
     "_choose": "secondary",
     "audit": "audit",
+    "_repair_by_perturbation": "repair",
     "_repair_by_duals": "repair",
     "_repair": "repair",
     "information_loss": "loss",

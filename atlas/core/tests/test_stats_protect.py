@@ -8,7 +8,13 @@ from scipy.optimize import linprog
 from atlas.core.stats.audit import audit
 from atlas.core.stats.model import build_model
 from atlas.core.stats.primary import Rules
-from atlas.core.stats.protect import _choose, _elimination, protect
+from atlas.core.stats.protect import (
+    _choose,
+    _elimination,
+    _Perturbation,
+    _repair_by_perturbation,
+    protect,
+)
 from atlas.core.stats.tables import CellStatus, Table
 from atlas.core.tests.test_stats_audit import _by_subtables, _five_dimensional
 
@@ -96,3 +102,29 @@ def test_elimination_resumed_with_more_primary_cells_keeps_them_all_unspanned() 
     assert not _spanned(x, ~again, np.flatnonzero(again))
     fresh = _choose(_elimination(m, forced, "persons", len(table.keys)), more)
     assert not _spanned(x, ~fresh, np.flatnonzero(fresh))
+
+
+def test_one_perturbation_round_repairs_every_cell_it_is_given() -> None:
+    table = _five_dimensional(seed=6)
+    m = build_model([table])
+    primary = np.asarray([0 < n < 10 for n in table.persons])
+    forced = np.asarray([n == 0 for n in table.persons])
+    elimination = _elimination(m, forced, "persons", len(table.keys))
+    hidden = _choose(elimination, primary)
+
+    def statuses(hidden: np.ndarray) -> list[CellStatus]:
+        return [
+            P if primary[r] else CellStatus.SECONDARY if hidden[r] else CellStatus.SAFE
+            for r in range(len(table.keys))
+        ]
+
+    narrow = _too_narrow(_intervals(table, statuses(hidden)))
+    report = audit([table], [statuses(hidden)], RULES)
+    failing = sorted({table.index[f.cell] for f in report.failures})
+    assert len(narrow) >= 3 and {table.index[k] for k in narrow} <= set(failing)
+    perturbation = _Perturbation(m, forced, primary & (m.y == 1), RULES)
+    added, rest = _repair_by_perturbation(perturbation, failing, hidden)
+    assert not rest and not np.any(added & hidden) and not np.any(added & forced)
+    repaired = _choose(elimination, hidden | added)
+    assert not _too_narrow(_intervals(table, statuses(repaired)))
+    assert audit([table], [statuses(repaired)], RULES).passed
