@@ -23,8 +23,11 @@ with scipy, one model per attacker warm-started between objectives, or
 To spend few programmes, each cell is first tried against feasible points already found
 (the true counts, and every optimum solved so far) and against a stronger attacker (every
 singleton's knowledge pooled), whose feasible set lies inside every weaker attacker's; both
-can only prove a cell safe, never pass one the plain programmes would fail. Each model is
-solved by primal simplex from its last optimal basis.
+can only prove a cell safe, never pass one the plain programmes would fail. Feasible points
+in which every singleton's cell holds at least one person prove cells for every singleton at
+once. A caller may hand in points from earlier audits of a smaller pattern, or from its repair
+(``points``): each is checked against this pattern's published cells and bounds first, and
+used only to prove. Each model is solved by primal simplex from its last optimal basis.
 
 Any failure, any solver status other than optimal, any exception: the report says
 ``passed=False``. An upper bound of the grand total on every inner cell keeps every programme
@@ -82,6 +85,25 @@ class Failure:
 
 
 @dataclass
+class FeasiblePoints:
+    """Values of the inner cells that a caller believes the attacker's problem allows, carried
+    from one audit to the next (a repair loop hides more cells each round: a point feasible
+    for one pattern stays feasible for the next). The audit checks every point against the
+    pattern it audits (every published cell, no count negative, none above the grand total)
+    and uses only those that pass, and only to prove cells safe; it adds the optima it finds.
+
+    ``keys``: the inner cells, in column order (set by the first audit; a later audit over
+    other inner cells ignores the points). Each point: (columns, values), the other inner
+    cells at their true counts.
+    """
+
+    keys: list[tuple[str, ...]] | None = None
+    points: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = field(
+        default_factory=list
+    )
+
+
+@dataclass
 class AuditReport:
     """The result of an audit: plain data, ``to_dict`` gives JSON-able values."""
 
@@ -107,17 +129,22 @@ def audit(
     published: Sequence[Release] = (),
     singleton_limit: int = 2000,
     only: Collection[tuple[str, tuple[str, ...]]] | None = None,
+    points: FeasiblePoints | None = None,
 ) -> AuditReport:
     """Audit the pattern ``statuses`` (one per cell of each table) of ``tables``.
 
     ``singleton_limit`` caps the primary cells re-checked per singleton (beyond it the
     check fails, closed). ``only`` (table name, key) pairs: check those cells alone, for a
     repair loop that knows the others passed; such a report lists failures but never passes.
+    ``points``: feasible points from earlier audits or the repair (see `FeasiblePoints`).
     """
     report = AuditReport()
     start = time.perf_counter()
     try:
-        _Auditor(tables, statuses, rules, inner, published, report, singleton_limit, only).run()
+        auditor = _Auditor(
+            tables, statuses, rules, inner, published, report, singleton_limit, only, points
+        )
+        auditor.run()
     except Exception as err:  # fail closed on anything
         report.failures.append(Failure("error", "", (), f"{type(err).__name__}: {err}"))
     report.seconds = round(time.perf_counter() - start, 3)
@@ -136,8 +163,10 @@ class _Auditor:
         report: AuditReport,
         singleton_limit: int,
         only: Collection[tuple[str, tuple[str, ...]]] | None = None,
+        points: FeasiblePoints | None = None,
     ) -> None:
         self.only = None if only is None else set(only)
+        self.points = points
         self.rules = rules
         self.report = report
         self.failed: set[int] = set()
@@ -208,9 +237,17 @@ class _Auditor:
         self.known = known
         self.value = value
         self.seen = _Witnesses(x, value, self.z)
+        self.seen.singles = np.asarray([r for r in primary if value[r] == 1], dtype=np.int64)
+        self.members = self._coalition(primary, value)
+        carried = self._carry_in()
         earlier = {id(t) for t, _i, _s, current in self.cells if not current}
         self.report.checks.append(
-            {"name": "joint", "earlier_tables": len(earlier), "published_cells": int(known.sum())}
+            {
+                "name": "joint",
+                "earlier_tables": len(earlier),
+                "published_cells": int(known.sum()),
+                "feasible_points_carried": carried,
+            }
         )
         # The cells are first tried against a stronger attacker: every person alone in a
         # primary cell knows that cell holds at least one person, and they pool what they
@@ -220,18 +257,22 @@ class _Auditor:
         # feasible for them too. Feasible points found so far are tried before any
         # programme (they can only prove a cell safe, never fail it); only cells the strong
         # attacker narrows too far get the plain attacker's programmes, whose optima decide.
-        self.members = self._coalition(primary, value)
+        # (Witnesses the strong attacker's problem does not allow prove cells against the
+        # plain attacker only; the singletons then check those cells themselves.)
         t0, lps0 = time.perf_counter(), self._lps()
         bounds: dict[int, tuple[float, float]] = {}
         self.proven: set[int] = set()
         self.optima: dict[int, tuple[Any, Any]] = {}
         for r in checked:
-            if self.seen.proves(r, self.rules) or self._safe(*self._strong_interval(r)):
+            if self.seen.proves_strong(r, self.rules) or self._safe(*self._strong_interval(r)):
                 self.proven.add(r)
+                continue
+            if self.seen.proves(r, self.rules):
                 continue
             bounds[r] = self.full.interval(self._idx(r))
             if self.full.last is not None:
                 self.optima[r] = self.full.last
+                self._keep_plain(self.full.last)
         for r in suppressed:
             if self.focus is not None and r not in self.focus:
                 continue
@@ -249,7 +290,7 @@ class _Auditor:
         self.report.checks[-1]["proven_by_the_stronger_attacker"] = len(self.proven)
         t0, lps0 = time.perf_counter(), self._lps()
         for r in checked:
-            if r not in self.proven:
+            if r in bounds:
                 self._check_interval("interval", r, *bounds[r])
         self._check_magnitude(checked, known)
         self._check("interval", len(primary), t0, self._lps() - lps0)
@@ -257,6 +298,61 @@ class _Auditor:
         self._check_singletons(primary, value)
         self._check("singleton", len(primary), t0, self._lps() - lps0)
         self.report.lps_solved += self._lps()
+        self._carry_out()
+
+    def _carry_in(self) -> int:
+        """Keep the given points that are feasible for this pattern's attacker as witnesses;
+        how many."""
+        if self.points is None:
+            return 0
+        if self.points.keys is None:
+            self.points.keys = list(self.inner_keys)
+        if self.points.keys != self.inner_keys:
+            return 0
+        x = sp.csc_matrix(self.rows[self.known])
+        upper = float(self.z.sum())
+        valid = []
+        for cols, values in self.points.points:
+            delta = values - self.z[cols]
+            if (
+                not np.all(np.isfinite(values))
+                or np.any(values < -TOL)
+                or np.any(values > upper + TOL)
+            ):
+                continue
+            if np.abs(x[:, cols] @ delta).max(initial=0.0) > TOL:
+                continue  # it changes a published cell
+            self.seen.keep(cols, values, strong=self._strong_allows(cols, values))
+            valid.append((cols, values))
+        self.points.points = valid  # hiding more never makes a point feasible again
+        self.seen.carried = len(self.seen.witnesses)
+        return len(valid)
+
+    def _keep_plain(self, optima: tuple[Any, Any]) -> None:
+        """Keep the plain attacker's optima (over its unknown cells) as witnesses."""
+        cols = self.full.cols
+        for w in optima:
+            y = np.where(np.isnan(w), self.z[cols], w)
+            self.seen.keep(cols, y, strong=self._strong_allows(cols, y))
+
+    def _strong_allows(self, cols: npt.NDArray[np.int64], values: npt.NDArray[np.float64]) -> bool:
+        """Whether the point (inner cells ``cols`` at ``values``, the others at their true
+        counts) keeps the strong attacker's lower bounds."""
+        if not self.lower:
+            return True
+        point = self.z.copy()
+        point[cols] = values
+        at = np.fromiter(self.lower, dtype=np.int64)
+        bound = np.fromiter(self.lower.values(), dtype=float)
+        return bool(np.all(point[at] >= bound - TOL))
+
+    def _carry_out(self) -> None:
+        """Hand the witnesses found here to the next audit."""
+        if self.points is None or self.points.keys != self.inner_keys:
+            return
+        start = self.seen.carried
+        for cols, delta in self.seen.witnesses[start:]:
+            self.points.points.append((cols, self.z[cols] + delta))
 
     def _coalition(self, primary: list[int], value: Any) -> set[int]:
         """The singleton primary cells whose unknown part is one inner cell, with the lower
@@ -297,7 +393,7 @@ class _Auditor:
         bounds = self.strong.interval(self._idx(r))
         if self.strong.last is not None:
             for w in self.strong.last:
-                self.seen.keep(self.strong.cols, w)
+                self.seen.keep(self.strong.cols, w, strong=True)
         return bounds
 
     def _safe(self, lo: float, hi: float) -> bool:
@@ -362,6 +458,8 @@ class _Auditor:
                     continue  # already reported: knowing more cannot make it safe
                 if r in self.proven and s in self.members:
                     continue  # safe from the pooled singletons, s among them
+                if self.seen.proves_for_every_singleton(r, self.rules):
+                    continue
                 # The feasible points that show the cell's reach, if the singleton's cell
                 # holds at least one person in both, are feasible for the singleton too.
                 if self.seen.proves(r, self.rules, at_least=s):
@@ -372,6 +470,8 @@ class _Auditor:
                 ):
                     continue  # both optima already give the singleton's cell >= 1
                 lo, hi = self.full.interval(self._idx(r), at_least=(self._idx(s), 1.0))
+                if self.full.last is not None:
+                    self._keep_plain(self.full.last)
                 self._check_interval("singleton", r, lo, hi)
 
     def _partials(self, r: int) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -435,6 +535,10 @@ class _Witnesses:
         self.arg_hi = np.full(len(value), -1)  # the witness of the maximum (-1: the truth)
         self.arg_lo = np.full(len(value), -1)
         self.witnesses: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = []
+        self.carried = 0  # the first witnesses came from earlier audits
+        self.singles = np.zeros(0, dtype=np.int64)  # rows of the primary cells of one person
+        self.pooled_hi, self.pooled_lo = value.copy(), value.copy()
+        self.strong_hi, self.strong_lo = value.copy(), value.copy()
 
     def spread(self, r: int) -> float:
         return float(self.hi[r] - self.lo[r])
@@ -452,12 +556,20 @@ class _Witnesses:
             return all(self._value_in(w, at_least) >= 1.0 - TOL for w in self._args(r))
         return ok
 
-    def keep(self, cols: npt.NDArray[np.int64], y: npt.NDArray[np.float64]) -> None:
+    def keep(
+        self, cols: npt.NDArray[np.int64], y: npt.NDArray[np.float64], *, strong: bool
+    ) -> None:
         """Keep the feasible point ``y`` over inner cells ``cols`` (the others at their true
-        values; NaN: at its true value too) as a witness."""
-        self._keep(cols, np.where(np.isnan(y), self.z[cols], y))
+        values; NaN: at its true value too) as a witness; ``strong``: the strong attacker's
+        problem allows it too."""
+        self._keep(cols, np.where(np.isnan(y), self.z[cols], y), strong)
 
-    def _keep(self, box: npt.NDArray[np.int64], y: npt.NDArray[np.float64]) -> None:
+    def proves_strong(self, r: int, rules: Rules) -> bool:
+        """`proves`, with the witnesses the strong attacker's problem allows."""
+        hi, lo = float(self.strong_hi[r]), float(self.strong_lo[r])
+        return hi >= rules.threshold - TOL and hi - lo >= rules.protection_level - TOL
+
+    def _keep(self, box: npt.NDArray[np.int64], y: npt.NDArray[np.float64], strong: bool) -> None:
         delta = y - self.z[box]
         moved = np.abs(delta) > 1e-9
         if not moved.any():
@@ -469,6 +581,18 @@ class _Witnesses:
         up, down = values > self.hi, values < self.lo
         self.hi[up], self.arg_hi[up] = values[up], w
         self.lo[down], self.arg_lo[down] = values[down], w
+        if strong:
+            np.maximum(self.strong_hi, values, out=self.strong_hi)
+            np.minimum(self.strong_lo, values, out=self.strong_lo)
+        if np.all(values[self.singles] >= 1.0 - TOL):
+            np.maximum(self.pooled_hi, values, out=self.pooled_hi)
+            np.minimum(self.pooled_lo, values, out=self.pooled_lo)
+
+    def proves_for_every_singleton(self, r: int, rules: Rules) -> bool:
+        """Whether the witnesses in which every singleton's cell holds at least one person
+        (each singleton's problem allows them all) show the cell's reach."""
+        hi, lo = float(self.pooled_hi[r]), float(self.pooled_lo[r])
+        return hi >= rules.threshold - TOL and hi - lo >= rules.protection_level - TOL
 
     def _args(self, r: int) -> tuple[int, int]:
         return int(self.arg_hi[r]), int(self.arg_lo[r])

@@ -29,7 +29,14 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from atlas.core.stats.audit import AuditReport, Release, _AttackerLP, _core, audit
+from atlas.core.stats.audit import (
+    AuditReport,
+    FeasiblePoints,
+    Release,
+    _AttackerLP,
+    _core,
+    audit,
+)
 from atlas.core.stats.model import Model, build_model
 from atlas.core.stats.primary import Rules, decide_primary, is_magnitude
 from atlas.core.stats.secondary import Elimination, Order, ProtectionError, publication_order
@@ -152,9 +159,15 @@ def protect(
     elimination = _elimination(model, forced, order, n_now)
     hidden = _choose(elimination, primary | kept)
 
+    # Feasible points found by each audit and by the repair prove cells safe in the next
+    # audit without programmes of their own (the audit checks each against its pattern).
+    points = FeasiblePoints()
+
     def check(only: set[tuple[str, tuple[str, ...]]] | None = None) -> AuditReport:
         statuses = _statuses(tables, decisions, hidden, primary, model)
-        return audit(tables, statuses, rules, inner=inner, published=published, only=only)
+        return audit(
+            tables, statuses, rules, inner=inner, published=published, only=only, points=points
+        )
 
     # Hiding more cells only takes constraints from the attacker: a cell that passed stays
     # passed. So between two full audits, the repair rounds re-check only the cells that
@@ -163,7 +176,7 @@ def protect(
     perturbation = None
     if not report.passed and _core is not None and not any(map(is_magnitude, tables)):
         singles = primary & (model.y == 1)
-        perturbation = _Perturbation(model, forced, singles, rules)
+        perturbation = _Perturbation(model, forced, singles, rules, points)
     rounds, stuck = 0, False
     while not report.passed and not stuck and rounds < max_repairs:
         failing = _failing_rows(model, report, n_now)
@@ -363,7 +376,12 @@ class _Perturbation:
         forced: npt.NDArray[np.bool_],
         singles: npt.NDArray[np.bool_],
         rules: Rules,
+        points: FeasiblePoints | None = None,
     ) -> None:
+        """``points``: where each optimum goes, as a feasible point for the next audit."""
+        self.points = points
+        if points is not None and points.keys is not None and points.keys != model.inner_keys:
+            self.points = None
         self.x = sp.csc_matrix(model.x, dtype=float)
         self.model = model
         self.z = model.z.astype(float)
@@ -433,8 +451,8 @@ class _Perturbation:
         freed = np.flatnonzero(costly & self.free[rows])
         if len(freed):
             costly[freed] = False
-            at = np.concatenate([n + freed, n + m + freed]).astype(np.int32)
-            h.changeColsCost(len(at), at, np.zeros(len(at)))
+            ends = np.concatenate([n + freed, n + m + freed]).astype(np.int32)
+            h.changeColsCost(len(ends), ends, np.zeros(len(ends)))
         at = int(np.searchsorted(rows, r))
         rise, fall = n + at, n + m + at
         h.changeColBounds(rise, need, _core.kHighsInf)
@@ -447,6 +465,8 @@ class _Perturbation:
         finally:
             h.changeColBounds(rise, 0.0, float(self.rise_upper[r]))
             h.changeColBounds(fall, 0.0, float(self.fall_upper[r]))
+        if self.points is not None:
+            self.points.points.append((cols, self.z[cols] + value[:n]))
         change = value[n : n + m] - value[n + m :]
         moved = np.flatnonzero(np.abs(change) > 1e-7 * need)
         return rows[moved[~self.forced[rows[moved]]]]

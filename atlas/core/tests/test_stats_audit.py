@@ -4,9 +4,11 @@ import itertools
 import json
 import random
 
+import numpy as np
 import pytest
 
-from atlas.core.stats.audit import Release, audit
+from atlas.core.stats.audit import FeasiblePoints, Release, audit
+from atlas.core.stats.model import build_model
 from atlas.core.stats.primary import Rules
 from atlas.core.stats.protect import AuditFailed, Protected, Unaudited, protect
 from atlas.core.stats.tables import CellStatus, CodeList, Table
@@ -51,6 +53,28 @@ def test_a_failed_audit_blocks_every_number() -> None:
     with pytest.raises(AuditFailed) as err:
         protect([tiny], Rules(max_unsafe_share=1.0))
     assert not err.value.report.passed and err.value.report.failures
+
+
+def test_points_carried_between_audits_prove_only_what_they_show() -> None:
+    t = full_table("grid", [ROWS, COLS], GRID)
+    weak = [P if n in (2, 3) else S for n in t.persons]
+    plain = audit([t], [weak], Rules())
+    # A point that raises (R1, C1) to 20 and (R2, C2) to 30 but changes their published
+    # margins is refused: the verdict does not move.
+    keys = build_model([t]).inner_keys
+    cols = np.asarray([keys.index(("R1", "C1")), keys.index(("R2", "C2"))])
+    bogus = FeasiblePoints(points=[(cols, np.asarray([20.0, 30.0]))])
+    again = audit([t], [weak], Rules(), points=bogus)
+    assert not again.passed and again.failures == plain.failures
+    assert again.checks[0]["feasible_points_carried"] == 0 and not bogus.points
+    # The optima of one audit prove cells in the next: same verdict, fewer programmes.
+    good = [list(s) for s in protect([t], Rules()).statuses()]
+    points = FeasiblePoints()
+    first = audit([t], good, Rules(), points=points)
+    second = audit([t], good, Rules(), points=points)
+    assert first.passed and second.passed and points.points
+    assert second.checks[0]["feasible_points_carried"] > 0
+    assert second.lps_solved < first.lps_solved
 
 
 def test_a_solver_error_or_bad_input_fails_closed() -> None:
