@@ -68,11 +68,15 @@ def dimension_name(name: str) -> str:
 def code_label(dimension: CodeList, code: str, language: str) -> tuple[str, str]:
     """A code's label in ``language`` and the language it is written in.
 
-    A stored table carries its English labels only; the translation is the shipped code
-    list's, used only where that list gives the code the same English label (a table made
-    with another code list file of the same dimension name keeps its own English labels).
+    A table carries the translations of its code lists (tables stored before it did carry
+    English labels only: for those, the translation is the shipped code list's, used only
+    where that list gives the code the same English label, so a table made with another code
+    list file of the same dimension name keeps its own English labels).
     """
     english = dimension.labels.get(code, code)
+    own = dimension.translations.get(code, {}).get(language)
+    if own:
+        return own, language
     shipped = default_codelists().get(dimension.name)
     if shipped is not None and shipped.labels.get(code) == english:
         translated = shipped.translations.get(code, {}).get(language)

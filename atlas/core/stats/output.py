@@ -184,12 +184,15 @@ def _value(
 
 
 def _codelist_json(dim: CodeList) -> dict[str, Any]:
-    return {
+    out = {
         "name": dim.name,
         "total": dim.total,
         "parent": dict(dim.parent),
         "labels": dict(dim.labels),
     }
+    if dim.translations:  # {code: {language: label}}, where the code list gives any
+        out["translations"] = {code: dict(t) for code, t in dim.translations.items() if t}
+    return out
 
 
 def to_json(table: PublishedTable) -> dict[str, Any]:
@@ -216,7 +219,13 @@ def from_json(data: Mapping[str, Any]) -> PublishedTable:
     """A table written by `to_json` (checked again: no number in a suppressed cell)."""
     try:
         dims = tuple(
-            CodeList(d["name"], d["total"], dict(d["parent"]), dict(d.get("labels", {})))
+            CodeList(
+                d["name"],
+                d["total"],
+                dict(d["parent"]),
+                dict(d.get("labels", {})),
+                {code: dict(t) for code, t in d.get("translations", {}).items()},
+            )
             for d in data["dimensions"]
         )
         cells = tuple(

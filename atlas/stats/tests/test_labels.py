@@ -124,3 +124,33 @@ def test_a_table_made_with_another_code_list_keeps_its_own_english_labels() -> N
     assert code_label(area, "DEMO-A01", "ar") == ("North", "en")
     shipped = default_codelists()["area"]
     assert code_label(shipped, "DEMO-A01", "ar") == ("المنطقة التجريبية 01 (خيالية)", "ar")
+
+
+def test_a_table_carries_its_own_translations_through_its_json() -> None:
+    from atlas.core.stats.output import PublishedCell, PublishedTable, from_json, to_json
+
+    area = CodeList(
+        "area",
+        total="DEMO",
+        parent={"DEMO-A01": "DEMO"},
+        labels={"DEMO": "All", "DEMO-A01": "North"},
+        translations={"DEMO-A01": {"en": "North", "ar": "الشمال"}},
+    )
+    table = PublishedTable(
+        slug="t",
+        title="t",
+        measure="persons",
+        dimensions=(area,),
+        cells=(PublishedCell(("DEMO",), "safe", 12), PublishedCell(("DEMO-A01",), "safe", 12)),
+        audit={"passed": True},
+        loss={},
+        rules={},
+    )
+    again = from_json(to_json(table))
+    assert dict(again.dimensions[0].translations) == {"DEMO-A01": {"en": "North", "ar": "الشمال"}}
+    assert code_label(again.dimensions[0], "DEMO-A01", "ar") == ("الشمال", "ar")
+    assert code_label(again.dimensions[0], "DEMO-A01", "fa") == ("North", "en")
+    # A table stored before tables carried translations still reads, in English.
+    old = to_json(table)
+    del old["dimensions"][0]["translations"]
+    assert code_label(from_json(old).dimensions[0], "DEMO-A01", "ar") == ("North", "en")
