@@ -17,10 +17,10 @@ from ninja.security import django_auth
 
 from atlas.accounts.models import User
 from atlas.core.diagnostic import Framework, LevelScore, default_framework, law_practice_gaps
-from atlas.core.languages import LANGUAGES
 from atlas.core.places import normalize_name
 from atlas.diagnostics import actions, permissions
 from atlas.diagnostics.models import Assessment
+from atlas.lib.languages import checked_language
 from atlas.places.models import Place
 
 router = Router(tags=["diagnostics"])
@@ -234,12 +234,6 @@ class ResultOut(Schema):
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def checked_language(language: str) -> str:
-    if language not in LANGUAGES:
-        raise HttpError(400, f"language must be one of {', '.join(LANGUAGES)}")
-    return language
 
 
 def the_framework(slug: str) -> Framework:

@@ -8,8 +8,9 @@ from django.core.signals import setting_changed
 from django.http import HttpRequest
 from django.urls import get_script_prefix, translate_url
 from django.utils import translation
+from ninja.errors import HttpError
 
-from atlas.core.languages import LANGUAGE_NAMES, is_rtl
+from atlas.core.languages import LANGUAGE_NAMES, LANGUAGES, is_rtl
 
 
 @lru_cache(maxsize=4096)
@@ -48,3 +49,10 @@ def forget_links(*, setting: str, **kwargs: Any) -> None:
 
 
 setting_changed.connect(forget_links)
+
+
+def checked_language(language: str) -> str:
+    """An API's ``language`` parameter: one of the interface languages, else a 400."""
+    if language not in LANGUAGES:
+        raise HttpError(400, f"language must be one of {', '.join(LANGUAGES)}")
+    return language

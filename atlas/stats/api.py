@@ -6,7 +6,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from atlas.lib.languages import checked_language
 from atlas.stats.models import StatsTable
+from atlas.stats.presentation import code_label
 
 router = Router(tags=["stats"])
 
@@ -28,6 +30,7 @@ class CellOut(Schema):
 
 class TableOut(TableSummaryOut):
     dimensions: list[str]
+    labels: dict[str, dict[str, str]]
     measure: str
     rules: dict[str, Any]
     audit: dict[str, Any]
@@ -53,7 +56,10 @@ def list_tables(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/tables/{table_id}", response=TableOut, summary="One published, audited table")
-def get_table(request: HttpRequest, table_id: int) -> dict[str, Any]:
+def get_table(request: HttpRequest, table_id: int, language: str = "en") -> dict[str, Any]:
+    """``labels``: every code of every dimension labelled in ``language`` (English where the
+    code list has no translation)."""
+    language = checked_language(language)
     row = StatsTable.objects.released().select_related("place").filter(pk=table_id).first()
     if row is None or not row.passed:
         raise HttpError(404, "Not Found")
@@ -61,6 +67,10 @@ def get_table(request: HttpRequest, table_id: int) -> dict[str, Any]:
     return {
         **_summary(row),
         "dimensions": [d.name for d in table.dimensions],
+        "labels": {
+            d.name: {code: code_label(d, code, language)[0] for code in d.codes}
+            for d in table.dimensions
+        },
         "measure": table.measure,
         "rules": dict(table.rules),
         "audit": dict(row.audit),

@@ -154,3 +154,15 @@ def test_a_table_carries_its_own_translations_through_its_json() -> None:
     old = to_json(table)
     del old["dimensions"][0]["translations"]
     assert code_label(from_json(old).dimensions[0], "DEMO-A01", "ar") == ("North", "en")
+
+
+@pytest.mark.django_db
+def test_the_api_labels_a_table_in_the_language_asked(anonymous_visitor: Client) -> None:
+    row = starter_table("starter-persons-by-area-gender")
+    arabic = anonymous_visitor.get(f"/api/stats/tables/{row.pk}?language=ar").json()
+    assert arabic["labels"]["gender"]["female"] == "أنثى"
+    english = anonymous_visitor.get(f"/api/stats/tables/{row.pk}").json()
+    assert english["labels"]["gender"]["female"] == "Female"
+    assert set(english["labels"]) == set(english["dimensions"])
+    refused = anonymous_visitor.get(f"/api/stats/tables/{row.pk}?language=de")
+    assert refused.status_code == 400 and "language must be one of" in refused.json()["detail"]
