@@ -366,8 +366,9 @@ class _Perturbation:
     Any change that keeps the constraints will do, so the programme is first solved on the
     inner cells near the failing one: those under the parent of its code on every dimension,
     then under the grandparent, and so on up to the whole table. Near cells give small
-    programmes (milliseconds, where the whole table's takes about a second) and changes that
-    stay within the cell's own part of the table.
+    programmes (tens of milliseconds on the 10^4-cell benchmark table, where the whole
+    table's takes over a second) and changes that stay within the cell's own part of the
+    table. Each box's HiGHS model is kept and warm-started for the next cell in it.
     """
 
     def __init__(
