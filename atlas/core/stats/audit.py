@@ -249,22 +249,23 @@ class _Auditor:
                 "feasible_points_carried": carried,
             }
         )
-        # The cells are first tried against a stronger attacker: every person alone in a
-        # primary cell knows that cell holds at least one person, and they pool what they
-        # know (a lower bound of 1 on each such cell that is one unknown inner cell). Its
-        # feasible set lies inside the plain attacker's and inside each singleton's, so a
-        # cell it cannot narrow enough is safe from them all, and every point it finds is
-        # feasible for them too. Feasible points found so far are tried before any
-        # programme (they can only prove a cell safe, never fail it); only cells the strong
-        # attacker narrows too far get the plain attacker's programmes, whose optima decide.
-        # (Witnesses the strong attacker's problem does not allow prove cells against the
-        # plain attacker only; the singletons then check those cells themselves.)
+        # A stronger attacker: every person alone in a primary cell knows that cell holds at
+        # least one person, and they pool what they know (a lower bound of 1 on each such
+        # cell that is one unknown inner cell). Its feasible set lies inside the plain
+        # attacker's and inside each singleton's, so a cell it cannot narrow enough is safe
+        # from them all, and every point it finds is feasible for them too. Feasible points
+        # found so far are tried before any programme (they can only prove a cell safe,
+        # never fail it); cells they do not prove get the plain attacker's programmes, whose
+        # optima decide. The strong attacker's programmes are solved for a cell only when
+        # its singletons need them (`_proven_strong`), and for the exact check, so a cell
+        # that fails costs two programmes, not four.
         t0, lps0 = time.perf_counter(), self._lps()
         bounds: dict[int, tuple[float, float]] = {}
-        self.proven: set[int] = set()
+        self.proven: set[int] = set()  # safe from the strong attacker
+        self.strong_tried: set[int] = set()
         self.optima: dict[int, tuple[Any, Any]] = {}
         for r in checked:
-            if self.seen.proves_strong(r, self.rules) or self._safe(*self._strong_interval(r)):
+            if self.seen.proves_strong(r, self.rules):
                 self.proven.add(r)
                 continue
             if self.seen.proves(r, self.rules):
@@ -469,10 +470,21 @@ class _Auditor:
                     self.full.value_at(self._idx(s), w) >= 1.0 - TOL for w in optima
                 ):
                     continue  # both optima already give the singleton's cell >= 1
+                if s in self.members and self._proven_strong(r):
+                    continue  # safe from the pooled singletons, s among them
                 lo, hi = self.full.interval(self._idx(r), at_least=(self._idx(s), 1.0))
                 if self.full.last is not None:
                     self._keep_plain(self.full.last)
                 self._check_interval("singleton", r, lo, hi)
+
+    def _proven_strong(self, r: int) -> bool:
+        """Whether the strong attacker cannot narrow cell ``r`` too far (its programmes are
+        solved once per cell)."""
+        if r not in self.proven and r not in self.strong_tried:
+            self.strong_tried.add(r)
+            if self._safe(*self._strong_interval(r)):
+                self.proven.add(r)
+        return r in self.proven
 
     def _partials(self, r: int) -> list[tuple[int, int, tuple[str, ...]]]:
         """The cell's key with one dimension left out, for each dimension (with the table)."""
