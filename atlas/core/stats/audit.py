@@ -250,8 +250,7 @@ class _Auditor:
             }
         )
         # A stronger attacker: every person alone in a primary cell knows that cell holds at
-        # least one person, and they pool what they know (a lower bound of 1 on each such
-        # cell that is one unknown inner cell). Its feasible set lies inside the plain
+        # least one person, and they pool what they know (each such cell at least 1). Its feasible set lies inside the plain
         # attacker's and inside each singleton's, so a cell it cannot narrow enough is safe
         # from them all, and every point it finds is feasible for them too. Feasible points
         # found so far are tried before any programme (they can only prove a cell safe,
@@ -323,7 +322,7 @@ class _Auditor:
                 continue
             if np.abs(x[:, cols] @ delta).max(initial=0.0) > TOL:
                 continue  # it changes a published cell
-            self.seen.keep(cols, values, strong=self._strong_allows(cols, values))
+            self.seen.keep(cols, values)
             valid.append((cols, values))
         self.points.points = valid  # hiding more never makes a point feasible again
         self.seen.carried = len(self.seen.witnesses)
@@ -334,18 +333,7 @@ class _Auditor:
         cols = self.full.cols
         for w in optima:
             y = np.where(np.isnan(w), self.z[cols], w)
-            self.seen.keep(cols, y, strong=self._strong_allows(cols, y))
-
-    def _strong_allows(self, cols: npt.NDArray[np.int64], values: npt.NDArray[np.float64]) -> bool:
-        """Whether the point (inner cells ``cols`` at ``values``, the others at their true
-        counts) keeps the strong attacker's lower bounds."""
-        if not self.lower:
-            return True
-        point = self.z.copy()
-        point[cols] = values
-        at = np.fromiter(self.lower, dtype=np.int64)
-        bound = np.fromiter(self.lower.values(), dtype=float)
-        return bool(np.all(point[at] >= bound - TOL))
+            self.seen.keep(cols, y)
 
     def _carry_out(self) -> None:
         """Hand the witnesses found here to the next audit."""
@@ -356,23 +344,10 @@ class _Auditor:
             self.points.points.append((cols, self.z[cols] + delta))
 
     def _coalition(self, primary: list[int], value: Any) -> set[int]:
-        """The singleton primary cells whose unknown part is one inner cell, with the lower
-        bound each gives that cell; the bounds are kept for the strong attacker."""
-        x = self.rows
-        alone = np.diff(x[self.known].indptr) == 1
-        fixed = np.zeros(x.shape[1], dtype=bool)
-        fixed[x[self.known].indices[x[self.known].indptr[:-1][alone]]] = True
-        self.lower: dict[int, float] = {}
-        members = set()
-        for s in primary:
-            if value[s] != 1:
-                continue
-            cells = self._idx(s)
-            unknown = cells[~fixed[cells]]
-            if len(unknown) == 1:
-                need = 1.0 - float(self.z[cells[fixed[cells]]].sum())
-                self.lower[int(unknown[0])] = max(self.lower.get(int(unknown[0]), 0.0), need)
-                members.add(s)
+        """The singleton primary cells, each known by its person to hold at least one: the
+        strong attacker pools that knowledge (``at_least``)."""
+        members = {s for s in primary if value[s] == 1}
+        self.at_least = [(self._idx(s), 1.0) for s in sorted(members)]
         return members
 
     @cached_property
@@ -386,7 +361,11 @@ class _Auditor:
         """The pooled singletons' problem (see ``run``)."""
         x, known = self.rows, self.known
         return _AttackerLP(
-            x[known], self.value[known], x.shape[1], upper=float(self.z.sum()), lower=self.lower
+            x[known],
+            self.value[known],
+            x.shape[1],
+            upper=float(self.z.sum()),
+            at_least=self.at_least,
         )
 
     def _strong_interval(self, r: int) -> tuple[float, float]:
@@ -394,7 +373,7 @@ class _Auditor:
         bounds = self.strong.interval(self._idx(r))
         if self.strong.last is not None:
             for w in self.strong.last:
-                self.seen.keep(self.strong.cols, w, strong=True)
+                self.seen.keep(self.strong.cols, w)
         return bounds
 
     def _safe(self, lo: float, hi: float) -> bool:
@@ -457,10 +436,8 @@ class _Auditor:
             for r in related:
                 if r in self.failed or (self.focus is not None and r not in self.focus):
                     continue  # already reported: knowing more cannot make it safe
-                if r in self.proven and s in self.members:
+                if r in self.proven or self.seen.proves_strong(r, self.rules):
                     continue  # safe from the pooled singletons, s among them
-                if self.seen.proves_for_every_singleton(r, self.rules):
-                    continue
                 # The feasible points that show the cell's reach, if the singleton's cell
                 # holds at least one person in both, are feasible for the singleton too.
                 if self.seen.proves(r, self.rules, at_least=s):
@@ -470,7 +447,7 @@ class _Auditor:
                     self.full.value_at(self._idx(s), w) >= 1.0 - TOL for w in optima
                 ):
                     continue  # both optima already give the singleton's cell >= 1
-                if s in self.members and self._proven_strong(r):
+                if self._proven_strong(r):
                     continue  # safe from the pooled singletons, s among them
                 lo, hi = self.full.interval(self._idx(r), at_least=(self._idx(s), 1.0))
                 if self.full.last is not None:
@@ -549,7 +526,6 @@ class _Witnesses:
         self.witnesses: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = []
         self.carried = 0  # the first witnesses came from earlier audits
         self.singles = np.zeros(0, dtype=np.int64)  # rows of the primary cells of one person
-        self.pooled_hi, self.pooled_lo = value.copy(), value.copy()
         self.strong_hi, self.strong_lo = value.copy(), value.copy()
 
     def spread(self, r: int) -> float:
@@ -568,20 +544,18 @@ class _Witnesses:
             return all(self._value_in(w, at_least) >= 1.0 - TOL for w in self._args(r))
         return ok
 
-    def keep(
-        self, cols: npt.NDArray[np.int64], y: npt.NDArray[np.float64], *, strong: bool
-    ) -> None:
+    def keep(self, cols: npt.NDArray[np.int64], y: npt.NDArray[np.float64]) -> None:
         """Keep the feasible point ``y`` over inner cells ``cols`` (the others at their true
-        values; NaN: at its true value too) as a witness; ``strong``: the strong attacker's
-        problem allows it too."""
-        self._keep(cols, np.where(np.isnan(y), self.z[cols], y), strong)
+        values; NaN: at its true value too) as a witness."""
+        self._keep(cols, np.where(np.isnan(y), self.z[cols], y))
 
     def proves_strong(self, r: int, rules: Rules) -> bool:
-        """`proves`, with the witnesses the strong attacker's problem allows."""
+        """`proves`, with the witnesses the strong attacker's problem allows: those in which
+        every singleton's cell holds at least one person."""
         hi, lo = float(self.strong_hi[r]), float(self.strong_lo[r])
         return hi >= rules.threshold - TOL and hi - lo >= rules.protection_level - TOL
 
-    def _keep(self, box: npt.NDArray[np.int64], y: npt.NDArray[np.float64], strong: bool) -> None:
+    def _keep(self, box: npt.NDArray[np.int64], y: npt.NDArray[np.float64]) -> None:
         delta = y - self.z[box]
         moved = np.abs(delta) > 1e-9
         if not moved.any():
@@ -593,18 +567,9 @@ class _Witnesses:
         up, down = values > self.hi, values < self.lo
         self.hi[up], self.arg_hi[up] = values[up], w
         self.lo[down], self.arg_lo[down] = values[down], w
-        if strong:
+        if np.all(values[self.singles] >= 1.0 - TOL):  # the strong attacker allows it
             np.maximum(self.strong_hi, values, out=self.strong_hi)
             np.minimum(self.strong_lo, values, out=self.strong_lo)
-        if np.all(values[self.singles] >= 1.0 - TOL):
-            np.maximum(self.pooled_hi, values, out=self.pooled_hi)
-            np.minimum(self.pooled_lo, values, out=self.pooled_lo)
-
-    def proves_for_every_singleton(self, r: int, rules: Rules) -> bool:
-        """Whether the witnesses in which every singleton's cell holds at least one person
-        (each singleton's problem allows them all) show the cell's reach."""
-        hi, lo = float(self.pooled_hi[r]), float(self.pooled_lo[r])
-        return hi >= rules.threshold - TOL and hi - lo >= rules.protection_level - TOL
 
     def _args(self, r: int) -> tuple[int, int]:
         return int(self.arg_hi[r]), int(self.arg_lo[r])
@@ -638,8 +603,10 @@ class _AttackerLP:
         *,
         fix_known: bool = True,
         lower: dict[int, float] | None = None,
+        at_least: Sequence[tuple[npt.NDArray[np.int32], float]] = (),
     ) -> None:
-        """``lower``: lower bounds the attacker knows for some inner cells (0 elsewhere)."""
+        """``lower``: lower bounds the attacker knows for some inner cells (0 elsewhere);
+        ``at_least``: (inner cells, a lower bound of their sum) the attacker knows."""
         a = sp.csr_matrix(a)
         self.upper = upper
         self.solved = 0
@@ -673,14 +640,38 @@ class _AttackerLP:
         for j, bound in (lower or {}).items():
             if self.pos[j] >= 0:
                 self.lower[self.pos[j]] = max(bound, 0.0)
-        graph = sp.bmat([[None, self.a], [self.a.T, None]]) if self.a.shape[0] else None
+        # Sums known to be at least a bound: on one unknown cell, a bound of that cell; on
+        # more, a row of their own (``ineq``, after the equations in every model).
+        starts, cells, bounds = [0], [], []
+        for idx, bound in at_least:
+            known_part, u = self._split(np.asarray(idx))
+            need = bound - known_part
+            if need <= TOL:
+                continue  # implied by the published cells and counts >= 0
+            if not len(u):
+                raise ValueError("published cells contradict what the attacker knows")
+            if len(u) == 1:
+                self.lower[u[0]] = max(self.lower[u[0]], need)
+                continue
+            cells.extend(u.tolist())
+            starts.append(len(cells))
+            bounds.append(need)
+        self.ineq = sp.csr_matrix(
+            (np.ones(len(cells)), np.asarray(cells, dtype=np.int64), np.asarray(starts)),
+            shape=(len(bounds), m),
+        )
+        self.ineq_lo = np.asarray(bounds, dtype=float)
+        rows = sp.vstack([self.a, self.ineq], format="csr")
+        graph = sp.bmat([[None, rows], [rows.T, None]]) if rows.shape[0] else None
         if graph is not None and m:
             _n, labels = connected_components(graph, directed=False)
-            self.comp = labels[self.a.shape[0] :]
+            self.comp = labels[rows.shape[0] :]
             self.row_comp = labels[: self.a.shape[0]]
+            self.ineq_comp = labels[self.a.shape[0] : rows.shape[0]]
         else:
             self.comp = np.arange(m)
             self.row_comp = np.zeros(0, dtype=int)
+            self.ineq_comp = np.zeros(0, dtype=int)
 
     def _split(self, idx: npt.NDArray[np.int32]) -> tuple[float, npt.NDArray[np.int64]]:
         known_part = float(np.nansum(self.known[idx]))
@@ -695,13 +686,15 @@ class _AttackerLP:
             # feasible, and primal simplex goes on from it in a few pivots (dual simplex, the
             # default, starts over: ten to twenty times slower here).
             h.setOptionValue("simplex_strategy", 4)
-            a = sp.csc_matrix(self.a)
+            a = sp.csc_matrix(sp.vstack([self.a, self.ineq]))
             lp = _core.HighsLp()
             lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
             lp.col_cost_ = np.zeros(a.shape[1])
             lp.col_lower_ = np.asarray(self.lower, dtype=float)
             lp.col_upper_ = np.full(a.shape[1], self.upper)
-            lp.row_lower_ = lp.row_upper_ = np.asarray(self.rhs, dtype=float)
+            rhs = np.asarray(self.rhs, dtype=float)
+            lp.row_lower_ = np.concatenate([rhs, self.ineq_lo])
+            lp.row_upper_ = np.concatenate([rhs, np.full(len(self.ineq_lo), _core.kHighsInf)])
             lp.a_matrix_.format_ = _core.MatrixFormat.kColwise
             lp.a_matrix_.start_ = a.indptr.astype(np.int32)
             lp.a_matrix_.index_ = a.indices.astype(np.int32)
@@ -783,6 +776,9 @@ class _AttackerLP:
             )
             sub.solved, sub._highs, sub._cost_set, sub.duals = 0, None, np.zeros(0, np.int32), None
             sub.lower = self.lower[cols]
+            irows = np.flatnonzero(self.ineq_comp == key)
+            sub.ineq = sp.csr_matrix(self.ineq[irows][:, cols])
+            sub.ineq_lo = self.ineq_lo[irows]
             local = np.full(len(self.cols), -1)
             local[cols] = np.arange(len(cols))
             self._blocks[key] = sub
@@ -832,18 +828,21 @@ class _AttackerLP:
         a = self.a[rows][:, cols]
         c = np.zeros(len(cols))
         c[local[u]] = 1.0
-        a_ub = b_ub = None
+        irows = np.flatnonzero(np.isin(self.ineq_comp, list(comps)))
+        a_ub = -sp.csr_matrix(self.ineq[irows][:, cols])
+        b_ub = -self.ineq_lo[irows]
         if extra is not None:
             g = np.zeros(len(cols))
             g[local[extra[0]]] = -1.0
-            a_ub, b_ub = sp.csr_matrix(g), np.asarray([-extra[1]])
+            a_ub = sp.vstack([a_ub, sp.csr_matrix(g)], format="csr")
+            b_ub = np.concatenate([b_ub, [-extra[1]]])
         out = []
         witnesses = []
         for sign in (1.0, -1.0):
             res = linprog(
                 sign * c,
-                A_ub=a_ub,
-                b_ub=b_ub,
+                A_ub=a_ub if a_ub.shape[0] else None,
+                b_ub=b_ub if a_ub.shape[0] else None,
                 A_eq=a if a.shape[0] else None,
                 b_eq=self.rhs[rows] if a.shape[0] else None,
                 bounds=np.column_stack([self.lower[cols], np.full(len(cols), self.upper)]),
