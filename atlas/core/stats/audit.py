@@ -250,9 +250,10 @@ class _Auditor:
             }
         )
         # A stronger attacker: every person alone in a primary cell knows that cell holds at
-        # least one person, and they pool what they know (each such cell at least 1). Its feasible set lies inside the plain
-        # attacker's and inside each singleton's, so a cell it cannot narrow enough is safe
-        # from them all, and every point it finds is feasible for them too. Feasible points
+        # least one person, and they pool what they know (each such cell at least 1). Its
+        # feasible set lies inside the plain attacker's and inside each singleton's, so a
+        # cell it cannot narrow enough is safe from them all, and every point it finds is
+        # feasible for them too (those are the witnesses `proves_strong` uses). Feasible points
         # found so far are tried before any programme (they can only prove a cell safe,
         # never fail it); cells they do not prove get the plain attacker's programmes, whose
         # optima decide. The strong attacker's programmes are solved for a cell only when
