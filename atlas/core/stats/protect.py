@@ -455,6 +455,8 @@ class _Perturbation:
             ends = np.concatenate([n + freed, n + m + freed]).astype(np.int32)
             h.changeColsCost(len(ends), ends, np.zeros(len(ends)))
         at = int(np.searchsorted(rows, r))
+        if at == m or rows[at] != r:
+            return None  # a cell of no inner cell (a zero everyone knows) cannot rise
         rise, fall = n + at, n + m + at
         h.changeColBounds(rise, need, _core.kHighsInf)
         h.changeColBounds(fall, 0.0, 0.0)
