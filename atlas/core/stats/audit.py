@@ -238,7 +238,8 @@ class _Auditor:
         self.value = value
         self.seen = _Witnesses(x, value, self.z)
         self.seen.singles = np.asarray([r for r in primary if value[r] == 1], dtype=np.int64)
-        self.members = self._coalition(primary, value)
+        # Each singleton's person knows their cell holds at least one: the strong attacker.
+        self.at_least = [(self._idx(int(s)), 1.0) for s in self.seen.singles]
         carried = self._carry_in()
         earlier = {id(t) for t, _i, _s, current in self.cells if not current}
         self.report.checks.append(
@@ -343,13 +344,6 @@ class _Auditor:
         start = self.seen.carried
         for cols, delta in self.seen.witnesses[start:]:
             self.points.points.append((cols, self.z[cols] + delta))
-
-    def _coalition(self, primary: list[int], value: Any) -> set[int]:
-        """The singleton primary cells, each known by its person to hold at least one: the
-        strong attacker pools that knowledge (``at_least``)."""
-        members = {s for s in primary if value[s] == 1}
-        self.at_least = [(self._idx(s), 1.0) for s in sorted(members)]
-        return members
 
     @cached_property
     def full(self) -> "_AttackerLP":
@@ -603,11 +597,9 @@ class _AttackerLP:
         upper: float,
         *,
         fix_known: bool = True,
-        lower: dict[int, float] | None = None,
         at_least: Sequence[tuple[npt.NDArray[np.int32], float]] = (),
     ) -> None:
-        """``lower``: lower bounds the attacker knows for some inner cells (0 elsewhere);
-        ``at_least``: (inner cells, a lower bound of their sum) the attacker knows."""
+        """``at_least``: (inner cells, a lower bound of their sum) the attacker knows."""
         a = sp.csr_matrix(a)
         self.upper = upper
         self.solved = 0
@@ -638,9 +630,6 @@ class _AttackerLP:
         self.pos[self.cols] = np.arange(len(self.cols))
         m = len(self.cols)
         self.lower = np.zeros(m)
-        for j, bound in (lower or {}).items():
-            if self.pos[j] >= 0:
-                self.lower[self.pos[j]] = max(bound, 0.0)
         # Sums known to be at least a bound: on one unknown cell, a bound of that cell; on
         # more, a row of their own (``ineq``, after the equations in every model).
         starts, cells, bounds = [0], [], []
