@@ -62,7 +62,8 @@ def linked_rules(specs: Sequence[TableSpec]) -> Rules:
     if len(rules) != 1:
         # Tables without the status dimension carry none; take the strictest of the rest.
         with_status = {r for r in rules if r.status_dimension is not None}
-        if len({(r.threshold, r.p, r.nk, r.max_unsafe_share) for r in rules}) == 1 and with_status:
+        same = {(r.threshold, r.p, r.nk, r.max_unsafe_share, r.secondary) for r in rules}
+        if len(same) == 1 and with_status:
             return next(iter(with_status))
         raise RunRefused("the tables of one linked set must have the same rules")
     return next(iter(rules))

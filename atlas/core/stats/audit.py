@@ -66,6 +66,7 @@ from atlas.core.stats.tables import CellStatus, Table, linked_dimensions
 SOLVER = "HiGHS via scipy.optimize.linprog"
 TOL = 1e-6
 SUPPRESSED = (CellStatus.PRIMARY, CellStatus.SECONDARY)
+EARLIER = " (earlier release)"  # after a table's name in a failure of an earlier release
 
 
 @dataclass(frozen=True)
@@ -492,7 +493,7 @@ class _Auditor:
     def _fail(self, check: str, r: int, detail: str) -> None:
         self.failed.add(r)
         t, i, _s, current = self.cells[r]
-        where = t.name if current else f"{t.name} (earlier release)"
+        where = t.name if current else f"{t.name}{EARLIER}"
         self.report.failures.append(Failure(check, where, t.keys[i], detail))
 
 

@@ -43,6 +43,9 @@ from atlas.core.stats.tables import CellDecision, CellStatus, CodeList, Measure,
 
 # The lowest threshold accepted: the project's floor, below which a count says too much.
 MIN_THRESHOLD = 5
+# How secondary cells are chosen (``protect``): Gaussian elimination with interval repair, fast
+# at any size; or the least-cost pattern (``optimal``), for small frequency tables.
+SECONDARY_METHODS = ("elimination", "optimal")
 
 
 class RulesError(ValueError):
@@ -63,7 +66,7 @@ class Rules:
     minimum width an attacker's interval for an unsafe cell must keep; by default it equals
     the threshold. ``nk`` is ``(n, k)`` to turn on dominance, e.g. ``(2, 85.0)``.
     ``attribute_codes`` limits the group-attribute rule to some status codes (None: every
-    status code).
+    status code). ``secondary`` is one of `SECONDARY_METHODS`.
     """
 
     threshold: int = 10
@@ -74,6 +77,7 @@ class Rules:
     p: float = 15.0
     nk: tuple[int, float] | None = None
     max_unsafe_share: float = 0.5
+    secondary: str = "elimination"
 
     def __post_init__(self) -> None:
         if self.threshold < MIN_THRESHOLD:
@@ -90,6 +94,10 @@ class Rules:
             raise RulesError(f"nk {self.nk}: n must be 1 or 2, k in (0, 100]")
         if not 0 < self.max_unsafe_share <= 1:
             raise RulesError(f"max_unsafe_share {self.max_unsafe_share} must be in (0, 1]")
+        if self.secondary not in SECONDARY_METHODS:
+            raise RulesError(
+                f"secondary {self.secondary!r} must be one of {', '.join(SECONDARY_METHODS)}"
+            )
 
     @property
     def protection_level(self) -> int:

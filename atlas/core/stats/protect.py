@@ -21,15 +21,17 @@ holds earlier releases from the same data: their published cells are never suppr
 (True, 1, 1)
 """
 
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from atlas.core.stats import optimal
 from atlas.core.stats.audit import (
+    EARLIER,
     AuditReport,
     FeasiblePoints,
     Release,
@@ -72,6 +74,9 @@ class InformationLoss:
     by_level: dict[int, int]  # sum of the cell's hierarchy levels -> suppressed cells
     by_dimension_level: dict[str, dict[int, int]]
     total_suppressed: bool  # the grand total is suppressed
+    # How the secondary cells were chosen: elimination, or the optimal search (with whether
+    # it proved its pattern optimal, and the lower bound it proved for any safe pattern).
+    secondary_method: dict[str, Any] = field(default_factory=lambda: {"method": "elimination"})
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -112,8 +117,13 @@ def protect(
     inner: Table | None = None,
     order: Order = "persons",
     max_repairs: int = 50,
+    optimal_seconds: float = 60.0,
 ) -> Protected:
-    """Protect ``tables`` (one linked set) for publication; raise AuditFailed if unsafe."""
+    """Protect ``tables`` (one linked set) for publication; raise AuditFailed if unsafe.
+
+    Secondary suppression is Gaussian elimination with interval repair, or, when
+    ``rules.secondary`` is "optimal" (frequency tables), the least-cost pattern of
+    `optimal.solve`, searched for at most ``optimal_seconds`` before elimination takes over."""
     tables = tuple(tables)
     decisions = [decide_primary(t, rules) for t in tables]
     earlier = [t for r in published for t in r.tables]
@@ -133,13 +143,6 @@ def protect(
                 r = model.offsets[t0 + j] + i
                 primary[r] = s == CellStatus.PRIMARY
                 forced[r] = s not in HIDDEN
-    # Gaussian elimination first: no primary cell is in the span of the published ones. Where
-    # the audit finds a primary cell's interval too narrow, the repair picks more cells to hide:
-    # those a least-cost change raising the cell far enough must move (`_Perturbation`, for
-    # frequency tables), else one from the attacker's binding constraints; elimination then
-    # runs again with them as cells that must not be recomputable either (a hidden cell that
-    # could be recomputed would widen nothing). Only the true primary cells are audited for
-    # their intervals.
     # A cell hidden in an earlier release of a table over the same dimensions stays hidden:
     # published now, it could be compared with the earlier release (the joint audit would
     # then refuse).
@@ -156,25 +159,97 @@ def protect(
         for i, key in enumerate(table.keys):
             r = model.offsets[t] + i
             kept[r] = (dims, key) in earlier_hidden and not forced[r]
-    elimination = _elimination(model, forced, order, n_now)
-    hidden = _choose(elimination, primary | kept)
+    magnitude = any(map(is_magnitude, tables))
 
-    # Feasible points found by each audit and by the repair prove cells safe in the next
-    # audit without programmes of their own (the audit checks each against its pattern).
-    points = FeasiblePoints()
-
-    def check(only: set[tuple[str, tuple[str, ...]]] | None = None) -> AuditReport:
+    def check(
+        hidden: npt.NDArray[np.bool_],
+        only: set[tuple[str, tuple[str, ...]]] | None = None,
+        points: FeasiblePoints | None = None,
+    ) -> AuditReport:
         statuses = _statuses(tables, decisions, hidden, primary, model)
         return audit(
             tables, statuses, rules, inner=inner, published=published, only=only, points=points
         )
 
+    def made_safe(
+        hidden: npt.NDArray[np.bool_], seen: Callable[[Any, Any], None]
+    ) -> tuple[npt.NDArray[np.bool_], AuditReport] | None:
+        return _made_safe(model, hidden, primary | kept, forced, rules, check, n_now, seen)
+
+    search = None
+    if rules.secondary == "optimal" and not magnitude:
+        search = optimal.solve(
+            model,
+            primary | kept,
+            forced,
+            primary,
+            rules,
+            check,
+            lambda report: _failures(model, report, n_now),
+            n_now=n_now,
+            time_limit=optimal_seconds,
+            repair=made_safe,
+        )
+    if search is not None and search.hidden is not None and search.report is not None:
+        # The search's pattern (optimal, or the cheapest it made safe in time).
+        hidden, report = search.hidden, search.report
+    else:
+        hidden, report = _eliminate_and_repair(
+            model, primary, kept, forced, rules, check, order, n_now, max_repairs, magnitude
+        )
+    statuses = _statuses(tables, decisions, hidden, primary, model)
+    final = tuple(
+        tuple(
+            d
+            if d.status in (CellStatus.PRIMARY, CellStatus.EMPTY) and s == d.status
+            else CellDecision(s, "secondary" if s == CellStatus.SECONDARY else d.rule)
+            for d, s in zip(ds, st, strict=True)
+        )
+        for ds, st in zip(decisions, statuses, strict=True)
+    )
+    if not report.passed:
+        raise AuditFailed(report)
+    method: dict[str, Any] = {"method": "elimination"}
+    if search is not None:
+        method = search.to_dict()
+        if search.hidden is None:  # the search stopped: elimination's pattern, and how far
+            method = {"method": "elimination", "optimal_search": method}  # it may be from best
+            method["cost"] = round(float(optimal.costs(model)[:n_now][hidden[:n_now]].sum()), 6)
+    loss = tuple(information_loss(model, t, final[t], method) for t in range(len(tables)))
+    return Protected(tables, final, report, loss)
+
+
+def _eliminate_and_repair(
+    model: Model,
+    primary: npt.NDArray[np.bool_],
+    kept: npt.NDArray[np.bool_],
+    forced: npt.NDArray[np.bool_],
+    rules: Rules,
+    check: Callable[..., AuditReport],
+    order: Order,
+    n_now: int,
+    max_repairs: int,
+    magnitude: bool,
+    start: npt.NDArray[np.bool_] | None = None,
+) -> tuple[npt.NDArray[np.bool_], AuditReport]:
+    """Gaussian elimination first: no primary cell is in the span of the published ones. Where
+    the audit finds a primary cell's interval too narrow, the repair picks more cells to hide:
+    those a least-cost change raising the cell far enough must move (`_Perturbation`, for
+    frequency tables), else one from the attacker's binding constraints; elimination then
+    runs again with them as cells that must not be recomputable either (a hidden cell that
+    could be recomputed would widen nothing). Only the true primary cells are audited for
+    their intervals. Returns the rows hidden and the last full audit's report."""
+    # Feasible points found by each audit and by the repair prove cells safe in the next
+    # audit without programmes of their own (the audit checks each against its pattern).
+    points = FeasiblePoints()
+    elimination = _elimination(model, forced, order, n_now)
+    hidden = _choose(elimination, primary | kept | (start if start is not None else kept))
     # Hiding more cells only takes constraints from the attacker: a cell that passed stays
     # passed. So between two full audits, the repair rounds re-check only the cells that
     # failed and the cells newly hidden; the pattern is published only after a full audit.
-    report = check()
+    report = check(hidden, points=points)
     perturbation = None
-    if not report.passed and _core is not None and not any(map(is_magnitude, tables)):
+    if not report.passed and _core is not None and not magnitude:
         singles = primary & (model.y == 1)
         perturbation = _Perturbation(model, forced, singles, rules, points)
     rounds, stuck = 0, False
@@ -200,23 +275,53 @@ def protect(
             before = hidden
             hidden = _choose(elimination, hidden | added)
             again = set(checked) | set(np.flatnonzero(hidden & ~before).tolist())
-            failing = _failing_rows(model, check(_keys(model, again)), n_now)
+            failing = _failing_rows(model, check(hidden, _keys(model, again), points), n_now)
         if not stuck:
-            report = check()
-    statuses = _statuses(tables, decisions, hidden, primary, model)
-    final = tuple(
-        tuple(
-            d
-            if d.status in (CellStatus.PRIMARY, CellStatus.EMPTY) and s == d.status
-            else CellDecision(s, "secondary" if s == CellStatus.SECONDARY else d.rule)
-            for d, s in zip(ds, st, strict=True)
-        )
-        for ds, st in zip(decisions, statuses, strict=True)
-    )
-    if not report.passed:
-        raise AuditFailed(report)
-    loss = tuple(information_loss(model, t, final[t]) for t in range(len(tables)))
-    return Protected(tables, final, report, loss)
+            report = check(hidden, points=points)
+    return hidden, report
+
+
+def _made_safe(
+    model: Model,
+    hidden: npt.NDArray[np.bool_],
+    fixed: npt.NDArray[np.bool_],
+    forced: npt.NDArray[np.bool_],
+    rules: Rules,
+    check: Callable[..., AuditReport],
+    n_now: int,
+    seen: Callable[[npt.NDArray[np.bool_], list[tuple[str, int]]], None] | None = None,
+    max_rounds: int = 20,
+) -> tuple[npt.NDArray[np.bool_], AuditReport] | None:
+    """``hidden`` made safe without elimination, for the optimal search's patterns (which are
+    near a safe one): cells whose interval is too narrow get the least-cost change's cells
+    hidden (`_Perturbation`) until none is; then hidden cells the attacker recomputes are
+    published again (which changes nothing the attacker knows). None: the audit does not pass
+    within ``max_rounds``."""
+    hidden = hidden.copy()
+    perturbation = _Perturbation(model, forced, fixed & (model.y == 1), rules)
+    for _round in range(max_rounds):
+        report = check(hidden)
+        if report.passed:
+            return hidden, report
+        failures = [(name, r) for name, r in _failures(model, report, n_now)]
+        failing = [r for name, r in failures if name in ("interval", "singleton") and r >= 0]
+        exact = [r for name, r in failures if name == "exact" and r >= 0 and not fixed[r]]
+        if len(failing) + len(exact) < sum(
+            1 for name, r in failures if not (name == "exact" and r >= 0 and fixed[r])
+        ):
+            return None  # a failure the repair does not answer
+        if not failing:
+            hidden[exact] = False  # publishing what the attacker recomputes changes nothing
+            continue
+        if seen is not None and _round:
+            seen(hidden.copy(), [(name, r) for name, r in failures if name != "exact"])
+        added, rest = _repair_by_perturbation(perturbation, failing, hidden)
+        if rest:
+            added |= _repair_by_duals(model, rest, hidden, forced, rules, n_now)
+        if not added.any():
+            return None
+        hidden |= added
+    return None
 
 
 def _dimensions(table: Table) -> tuple[str, ...]:
@@ -275,17 +380,26 @@ def _failing_rows(
     n_now: int,
     checks: tuple[str, ...] = ("interval", "singleton", "exact"),
 ) -> list[int]:
-    rows = []
+    """The rows of this release whose cells fail one of ``checks``."""
+    rows = _failures(model, report, n_now)
+    return [r for name, r in rows if name in checks and 0 <= r < n_now]
+
+
+def _failures(model: Model, report: AuditReport, n_now: int) -> list[tuple[str, int]]:
+    """Each failure as (check, row); -1 for a failure of no cell of the model."""
+    out = []
     for f in report.failures:
-        if f.check not in checks:
-            continue
-        for t, table in enumerate(model.tables[: len(model.offsets) - 1]):
-            if model.offsets[t] >= n_now:
+        earlier = f.table.endswith(EARLIER)
+        name = f.table.removesuffix(EARLIER)
+        row = -1
+        for t, table in enumerate(model.tables):
+            if (model.offsets[t] >= n_now) != earlier:
+                continue
+            if table.name == name and f.cell in table.index:
+                row = model.offsets[t] + table.index[f.cell]
                 break
-            if table.name == f.table and f.cell in table.index:
-                rows.append(model.offsets[t] + table.index[f.cell])
-                break
-    return rows
+        out.append((f.check, row))
+    return out
 
 
 def _repair_by_duals(
@@ -566,8 +680,14 @@ def _neighbours(table: Table, cell: int) -> list[int]:
     return out
 
 
-def information_loss(model: Model, t: int, decisions: Sequence[CellDecision]) -> InformationLoss:
-    """Cells suppressed, suppressed persons share, suppressions by hierarchy level."""
+def information_loss(
+    model: Model,
+    t: int,
+    decisions: Sequence[CellDecision],
+    method: dict[str, Any] | None = None,
+) -> InformationLoss:
+    """Cells suppressed, suppressed persons share, suppressions by hierarchy level; and how
+    the secondary cells were chosen (``method``, for the whole linked set)."""
     table = model.tables[t]
     hidden = np.asarray([d.status in HIDDEN for d in decisions])
     # Persons in inner cells that are suppressed in this table as inner cells.
@@ -593,4 +713,5 @@ def information_loss(model: Model, t: int, decisions: Sequence[CellDecision]) ->
         by_level=dict(sorted(by_level.items())),
         by_dimension_level={k: dict(sorted(v.items())) for k, v in by_dim.items()},
         total_suppressed=bool(grand in table.index and hidden[table.index[grand]]),
+        secondary_method=method or {"method": "elimination"},
     )

@@ -42,7 +42,7 @@ from typing import Any
 
 from atlas.core.datafiles import DataFileError
 from atlas.core.languages import LANGUAGES
-from atlas.core.stats.primary import MIN_THRESHOLD, Rules
+from atlas.core.stats.primary import MIN_THRESHOLD, SECONDARY_METHODS, Rules
 from atlas.core.stats.tables import CodeList, Measure
 from atlas.core.vocabulary import Vocabulary, default_vocabulary
 
@@ -63,7 +63,15 @@ _CODE_KEYS = frozenset({"code", "parent", "label", "ages"})
 _SPEC_FILE_KEYS = frozenset({"meta", "table", "rules"})
 _TABLE_KEYS = frozenset({"slug", "title", "dimensions", "measure"})
 _RULE_KEYS = frozenset(
-    {"threshold", "p", "status_dimension", "sparsity_limit", "dominance_n", "dominance_k"}
+    {
+        "threshold",
+        "p",
+        "status_dimension",
+        "sparsity_limit",
+        "dominance_n",
+        "dominance_k",
+        "secondary",
+    }
 )
 _ROLES = frozenset({"status"})
 
@@ -342,7 +350,9 @@ def _number(rules: dict[str, Any], name: str, default: float, path: Path) -> flo
     return float(value)
 
 
-def _rules(raw: Any, dimensions: tuple[str, ...], codelists: CodeLists, path: Path) -> Rules:
+def _rules(
+    raw: Any, dimensions: tuple[str, ...], measure: Measure, codelists: CodeLists, path: Path
+) -> Rules:
     rules = _check_keys(raw if raw is not None else {}, _RULE_KEYS, path, "rules")
     threshold = rules.get("threshold", DEFAULT_THRESHOLD)
     if isinstance(threshold, bool) or not isinstance(threshold, int):
@@ -380,12 +390,26 @@ def _rules(raw: Any, dimensions: tuple[str, ...], codelists: CodeLists, path: Pa
         isinstance(k, bool) or not isinstance(k, int | float) or not 0 < k <= 100
     ):
         raise SpecError("dominance_k must lie in (0, 100]", file=path, key="rules.dominance_k")
+    secondary = rules.get("secondary", "elimination")
+    if secondary not in SECONDARY_METHODS:
+        raise SpecError(
+            f"secondary {secondary!r} must be one of {', '.join(SECONDARY_METHODS)}",
+            file=path,
+            key="rules.secondary",
+        )
+    if secondary == "optimal" and measure != Measure.PERSONS:
+        raise SpecError(
+            "the optimal secondary suppression is for tables of persons only",
+            file=path,
+            key="rules.secondary",
+        )
     return Rules(
         threshold=threshold,
         p=p,
         status_dimension=status,
         max_unsafe_share=sparsity,
         nk=None if n is None or k is None else (int(n), float(k)),
+        secondary=secondary,
     )
 
 
@@ -423,7 +447,7 @@ def load_spec(path: Path, codelists: CodeLists) -> TableSpec:
             file=path,
             key="table.measure",
         ) from None
-    rules = _rules(data.get("rules"), dimensions, codelists, path)
+    rules = _rules(data.get("rules"), dimensions, measure, codelists, path)
     return TableSpec(slug, version, title, dimensions, measure, rules, path)
 
 

@@ -145,6 +145,28 @@ def test_a_spec_gives_the_one_rules_of_the_protection_half(tmp_path: Path) -> No
     assert spec.rules.protection_level == 7
 
 
+def test_a_spec_chooses_the_optimal_secondary_suppression_for_persons_only(
+    tmp_path: Path,
+) -> None:
+    codelists = load_codelists(write(tmp_path, "c.toml", CODELISTS))
+    spec = load_spec(write(tmp_path, "s.toml", spec_text(extra='secondary = "optimal"')), codelists)
+    assert spec.rules.secondary == "optimal"
+    assert load_spec(write(tmp_path, "d.toml", spec_text()), codelists).rules.secondary == (
+        "elimination"
+    )
+    for extra, problem in (
+        ('secondary = "fastest"', "must be one of elimination, optimal"),
+        ("secondary = 1", "must be one of"),
+    ):
+        with pytest.raises(SpecError, match=problem) as error:
+            load_spec(write(tmp_path, "e.toml", spec_text(extra=extra)), codelists)
+        assert error.value.key == "rules.secondary"
+    nights = spec_text(extra='secondary = "optimal"').replace('"persons"', '"nights"')
+    with pytest.raises(SpecError, match="tables of persons only") as error:
+        load_spec(write(tmp_path, "n.toml", nights), codelists)
+    assert error.value.key == "rules.secondary"
+
+
 def test_it_refuses_a_dominance_n_the_engine_cannot_check(tmp_path: Path) -> None:
     codelists = load_codelists(write(tmp_path, "c.toml", CODELISTS))
     extra = "dominance_n = 3\ndominance_k = 85"
