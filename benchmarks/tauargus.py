@@ -1,6 +1,7 @@
 """Tau-Argus side by side with our disclosure control, on the same 4-dimensional tables.
 
     python benchmarks/tauargus.py [--cases tiny small large] [--cap 300] [--reuse]
+        [--ours elimination optimal] [--optimal-seconds 60] [--methods OPT MOD]
 
 A benchmark only: Tau-Argus (the PyPI package ``pytauargus``, its own engine with HiGHS) is
 not a dependency of the project. For each table:
@@ -24,7 +25,9 @@ not a dependency of the project. For each table:
    minimum-frequency option on) run on the table with its hierarchies; each pattern is read
    back, turned into our ``CellStatus`` per cell, and audited by our
    ``atlas.core.stats.audit.audit``.
-5. **Ours**: ``atlas.core.stats.protect.protect`` on the same table, whose audit is part of it.
+5. **Ours**: ``atlas.core.stats.protect.protect`` on the same table, whose audit is part of it,
+   with each secondary method asked for (``--ours``): elimination, and the optimal search
+   (``atlas.core.stats.optimal``) within ``--optimal-seconds``, whose lower bound is reported.
 
 Every measurement runs in a subprocess of its own with a time cap (``--cap``); a stopped one is
 reported as "did not finish". Tau-Argus has a time limit of its own inside the cap (OPT: the
@@ -65,6 +68,7 @@ CASES: dict[str, tuple[int, tuple[str, ...], str]] = {
 }
 CASES_RECORDS = {case: records for case, (records, _cut, _label) in CASES.items()}
 METHODS = ("OPT", "MOD")
+OURS = ("elimination", "optimal")  # rules.secondary
 GOAL = 1.15  # at most 15% more suppressed cells than Tau-Argus OPT
 # Tau-Argus status symbols in its intermediate output (pytauargus.result).
 TAU_SAFE, TAU_UNSAFE, TAU_PROTECTED, TAU_SECONDARY, TAU_EMPTY = "S", "U", "P", "M", "E"
@@ -94,6 +98,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="Tau-Argus cost of a suppressed cell: its value (the default), or unity",
     )
     parser.add_argument("--skip-ours", action="store_true", help="run Tau-Argus only")
+    parser.add_argument(
+        "--ours",
+        nargs="+",
+        default=list(OURS),
+        choices=list(OURS),
+        help="our secondary suppression methods to run (rules.secondary)",
+    )
+    parser.add_argument(
+        "--optimal-seconds",
+        type=float,
+        default=60.0,
+        help="time limit of our optimal search, after which its best safe pattern stands",
+    )
     parser.add_argument(
         "--methods",
         nargs="*",
@@ -146,10 +163,18 @@ def measure_case(case: str, args: argparse.Namespace) -> dict[str, Any]:
         return row
     row["table"] = table
     pickled = table["pickle"]
-    if args.skip_ours:
-        row["ours"] = {"skipped": "--skip-ours"}
-    else:
-        row["ours"] = run_case({"kind": "ours", "pickle": pickled}, cap=args.cap)
+    for secondary in OURS:
+        name = "ours" if secondary == "elimination" else f"ours-{secondary}"
+        if args.skip_ours or secondary not in args.ours:
+            row[name] = {"skipped": "not asked for"}
+            continue
+        ours_job = {
+            "kind": "ours",
+            "pickle": pickled,
+            "secondary": secondary,
+            "seconds": args.optimal_seconds,
+        }
+        row[name] = run_case(ours_job, cap=args.cap)
     for cost in args.cost:
         for method in args.methods:
             name = f"{method}-{cost}"
@@ -206,6 +231,37 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
                 *tau_cells(row.get(opt, {})),
                 *tau_cells(row.get(mod, {})),
                 *verdict(row["ours"], row.get(opt, {}), t["primary"]),
+            ]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    if "optimal" in args.ours and not args.skip_ours:
+        out += [
+            f'Ours with `secondary = "optimal"` (time limit {args.optimal_seconds:.0f} s; '
+            "lower bound: no safe pattern hides fewer secondary cells), against Tau-Argus OPT "
+            f"(cost {args.cost[0]}):",
+            "",
+            "| table | ours, elimination | ours, optimal: secondary | wall s | audit | proved "
+            "optimal | lower bound | OPT: secondary | ours optimal / OPT suppressed "
+            "| goal ≤ 1.15 |",
+            "|---|--:|--:|--:|---|---|--:|--:|--:|---|",
+        ]
+        for row in rows:
+            if "error" in row:
+                continue
+            best = row["ours-optimal"]
+            opt = row.get(f"OPT-{args.cost[0]}", {})
+            search = best.get("search", {})
+            bound = search.get("lower_bound")
+            cells = [
+                row["case"],
+                ours_cells(row["ours"])[0],
+                *ours_cells(best),
+                "yes"
+                if search.get("proven_optimal")
+                else f"no ({search.get('stopped', '?')}; {search.get('pattern', '?')}'s pattern)",
+                "—" if bound is None else f"{bound - row['table']['primary']:g}",
+                tau_cells(opt)[0],
+                *verdict(best, opt, row["table"]["primary"]),
             ]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
@@ -504,6 +560,8 @@ def work_table(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def work_ours(job: dict[str, Any]) -> dict[str, Any]:
+    from dataclasses import replace
+
     from atlas.core.stats.protect import AuditFailed, protect
     from atlas.core.stats.tables import CellStatus
 
@@ -511,8 +569,12 @@ def work_ours(job: dict[str, Any]) -> dict[str, Any]:
     start = time.perf_counter()
     primary: int | None = None
     secondary: int | None = None
+    search: dict[str, Any] = {}
+    rules = replace(stats_bench.rules(), secondary=job.get("secondary", "elimination"))
     try:
-        result = protect([table], stats_bench.rules())
+        result = protect([table], rules, optimal_seconds=job.get("seconds", 60.0))
+        method = result.loss[0].secondary_method
+        search = dict(method.get("optimal_search", {}), pattern=method["method"])
         statuses = result.statuses()[0]
         primary = sum(1 for s in statuses if s == CellStatus.PRIMARY)
         secondary = sum(1 for s in statuses if s == CellStatus.SECONDARY)
@@ -527,6 +589,7 @@ def work_ours(job: dict[str, Any]) -> dict[str, Any]:
         "primary": primary,
         "secondary": secondary,
         "outcome": outcome,
+        "search": search,
     }
 
 

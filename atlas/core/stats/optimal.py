@@ -97,7 +97,6 @@ class Search:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "method": "optimal",
             "proven_optimal": self.proven,
             "lower_bound": round(self.lower_bound, 6),
             "cost": round(self.cost, 6),

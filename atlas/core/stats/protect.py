@@ -190,13 +190,19 @@ def protect(
             time_limit=optimal_seconds,
             repair=made_safe,
         )
-    if search is not None and search.hidden is not None and search.report is not None:
-        # The search's pattern (optimal, or the cheapest it made safe in time).
-        hidden, report = search.hidden, search.report
+    cost = optimal.costs(model)
+    if search is not None and search.proven and search.hidden is not None and search.report:
+        hidden, report, chosen = search.hidden, search.report, "optimal"
     else:
         hidden, report = _eliminate_and_repair(
             model, primary, kept, forced, rules, check, order, n_now, max_repairs, magnitude
         )
+        chosen = "elimination"
+        # The search stopped in time: the cheaper of its best safe pattern and elimination's.
+        if search is not None and search.hidden is not None and search.report is not None:
+            best = search.hidden
+            if not report.passed or cost[best].sum() < cost[hidden].sum():
+                hidden, report, chosen = best, search.report, "optimal"
     statuses = _statuses(tables, decisions, hidden, primary, model)
     final = tuple(
         tuple(
@@ -209,12 +215,9 @@ def protect(
     )
     if not report.passed:
         raise AuditFailed(report)
-    method: dict[str, Any] = {"method": "elimination"}
-    if search is not None:
-        method = search.to_dict()
-        if search.hidden is None:  # the search stopped: elimination's pattern, and how far
-            method = {"method": "elimination", "optimal_search": method}  # it may be from best
-            method["cost"] = round(float(optimal.costs(model)[:n_now][hidden[:n_now]].sum()), 6)
+    method: dict[str, Any] = {"method": chosen}
+    if search is not None:  # with how far from the best the pattern may be
+        method |= {"cost": float(cost[hidden].sum()), "optimal_search": search.to_dict()}
     loss = tuple(information_loss(model, t, final[t], method) for t in range(len(tables)))
     return Protected(tables, final, report, loss)
 
