@@ -161,6 +161,8 @@ def solve(
         search.lower_bound = max(search.lower_bound, float(c @ x))
         new = []
         for theta in (1e-6, 0.25, 0.5, 0.75):
+            if time.perf_counter() - start > time_limit:
+                break
             for row, need in cuts.for_pattern(x >= theta, cells, free):
                 if float((row @ x)[0]) < need - 1e-6:
                     new.append((row, need))

@@ -21,6 +21,7 @@ holds earlier releases from the same data: their published cells are never suppr
 (True, 1, 1)
 """
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -171,10 +172,13 @@ def protect(
             tables, statuses, rules, inner=inner, published=published, only=only, points=points
         )
 
+    deadline = time.perf_counter() + optimal_seconds
+
     def made_safe(
         hidden: npt.NDArray[np.bool_], seen: Callable[[Any, Any], None]
     ) -> tuple[npt.NDArray[np.bool_], AuditReport] | None:
-        return _made_safe(model, hidden, primary | kept, forced, rules, check, n_now, seen)
+        fixed = primary | kept
+        return _made_safe(model, hidden, fixed, forced, rules, check, n_now, seen, deadline)
 
     search = None
     if rules.secondary == "optimal" and not magnitude:
@@ -293,20 +297,23 @@ def _made_safe(
     check: Callable[..., AuditReport],
     n_now: int,
     seen: Callable[[npt.NDArray[np.bool_], list[tuple[str, int]]], None] | None = None,
+    deadline: float = float("inf"),
     max_rounds: int = 20,
 ) -> tuple[npt.NDArray[np.bool_], AuditReport] | None:
     """``hidden`` made safe without elimination, for the optimal search's patterns (which are
     near a safe one): cells whose interval is too narrow get the least-cost change's cells
     hidden (`_Perturbation`) until none is; then hidden cells the attacker recomputes are
     published again (which changes nothing the attacker knows). None: the audit does not pass
-    within ``max_rounds``."""
+    within ``max_rounds`` (or before ``deadline``)."""
     hidden = hidden.copy()
     perturbation = _Perturbation(model, forced, fixed & (model.y == 1), rules)
     for _round in range(max_rounds):
+        if time.perf_counter() > deadline:
+            return None
         report = check(hidden)
         if report.passed:
             return hidden, report
-        failures = [(name, r) for name, r in _failures(model, report, n_now)]
+        failures = _failures(model, report, n_now)
         failing = [r for name, r in failures if name in ("interval", "singleton") and r >= 0]
         exact = [r for name, r in failures if name == "exact" and r >= 0 and not fixed[r]]
         if len(failing) + len(exact) < sum(
