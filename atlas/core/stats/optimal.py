@@ -21,7 +21,9 @@ generating its constraints as they are needed (Benders' decomposition):
 
 The audit is the oracle: the master programme's optimum is audited; its failures give cuts;
 the next optimum is audited; and so on until a pattern passes. The first that passes is
-optimal (the master programme only ever held constraints every safe pattern keeps). Cut
+optimal (the master programme only ever held constraints every safe pattern keeps), if the
+programme was solved to its optimum within the round's time (``ROUND_SECONDS``; else its
+proved bound says how far the pattern may be from it). Cut
 coefficients are capped at what the cut asks (a valid strengthening for binary variables),
 which keeps the master programme well scaled. A hidden cell the audit finds recomputable is
 published again (it tells the attacker nothing new); the cuts come from the pattern before,
@@ -33,9 +35,11 @@ HiGHS model), whose optimum is rounded at a few thresholds into patterns whose f
 the cuts the relaxation breaks. Only the cuts binding at the relaxation's last optimum go on.
 
 It is exact but not fast: each round solves a mixed-integer programme and audits a pattern.
-`solve` stops at a time limit and returns no pattern (the caller falls back to elimination);
-it reports the lower bound it proved (the relaxation's optimum, then each round's), so the
-caller can say how far from optimal its own pattern may be. Measured in docs/benchmarks.md.
+Each failing pattern is also made safe by the caller's ``repair`` (then pruned of the cells it
+can do without), and the cheapest safe pattern so far is kept. At its time limit `solve`
+returns that pattern, unproved, or none; the caller compares it with elimination's. It
+reports the lower bound it proved (the relaxation's optimum, then each round's), so the
+caller can say how far from optimal its pattern may be. Measured in docs/benchmarks.md.
 """
 
 import math
@@ -126,7 +130,7 @@ def solve(
     *,
     n_now: int,
     time_limit: float = 60.0,
-    repair: "Repair | None" = None,
+    repair: Repair | None = None,
 ) -> Search:
     """The least-cost pattern hiding every row of ``hide`` and none of ``forced`` (or of the
     earlier releases' rows, from ``n_now`` on) that passes ``check`` (the full audit of a
@@ -138,8 +142,10 @@ def solve(
     start = time.perf_counter()
     search = Search()
     cuts = _Cuts(model, primary, rules)
-    free = ~hide & ~forced
-    free[n_now:] = False
+    # What the earlier releases hid stays hidden (their published cells are in ``forced``).
+    earlier = np.arange(len(hide)) >= n_now
+    hide = hide | (earlier & ~forced)
+    free = ~hide & ~forced & ~earlier
     c = costs(model)
     lower = hide.astype(float)
     upper = (hide | free).astype(float)

@@ -315,7 +315,7 @@ def _made_safe(
             return hidden, report
         failures = _failures(model, report, n_now)
         failing = [r for name, r in failures if name in ("interval", "singleton") and r >= 0]
-        exact = [r for name, r in failures if name == "exact" and r >= 0 and not fixed[r]]
+        exact = [r for name, r in failures if name == "exact" and 0 <= r < n_now and not fixed[r]]
         if len(failing) + len(exact) < sum(
             1 for name, r in failures if not (name == "exact" and r >= 0 and fixed[r])
         ):

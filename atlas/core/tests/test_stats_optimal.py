@@ -2,12 +2,13 @@
 cells does (checked by auditing every smaller pattern)."""
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from atlas.core.stats.audit import audit
+from atlas.core.stats.audit import Release, audit
 from atlas.core.stats.primary import Rules, RulesError, decide_primary
 from atlas.core.stats.protect import protect
 from atlas.core.stats.tables import CellStatus, CodeList, Table
@@ -44,9 +45,11 @@ def _random_table(seed: int) -> Table:
     return _table(area, gender, dict(zip(cells, values.tolist(), strict=True)))
 
 
-def _fewest_by_brute_force(table: Table, rules: Rules) -> int:
-    """The fewest secondary cells of any pattern that passes the audit, every smaller pattern
-    audited."""
+def _fewest_by_brute_force(
+    table: Table, rules: Rules, published: Sequence[Release] = ()
+) -> int:
+    """The fewest secondary cells of any pattern that passes the audit (jointly with the
+    ``published`` releases), every smaller pattern audited."""
     decisions = decide_primary(table, rules)
     base = [d.status for d in decisions]
     free = [i for i, s in enumerate(base) if s == S]
@@ -55,7 +58,7 @@ def _fewest_by_brute_force(table: Table, rules: Rules) -> int:
             statuses = list(base)
             for i in chosen:
                 statuses[i] = X
-            if audit([table], [statuses], rules).passed:
+            if audit([table], [statuses], rules, published=published).passed:
                 return k
     raise AssertionError("no pattern passes")
 
@@ -127,3 +130,26 @@ def test_the_optimal_pattern_keeps_what_an_earlier_release_published() -> None:
     hidden = {k for k, _s, v in out.cells(0) if v is None}
     assert ("A1", "all") not in hidden and ("A1", "reg") in hidden
     assert audit([second], [list(out.statuses()[0])], Rules(), published=[first.release()]).passed
+
+
+def test_the_optimal_pattern_counts_on_what_an_earlier_release_hid() -> None:
+    # Release 1 hid A1 (4 persons) and one more area; release 2 splits areas by status. The
+    # cells release 1 hid are unknown to the attacker here too: every smaller pattern audited
+    # jointly with release 1 fails.
+    first = protect(
+        [full_table("by area", [AREA5], {("A1",): 4, ("A2",): 70, ("A3",): 90})], RULES
+    )
+    assert sum(v is None for _k, _s, v in first.cells(0)) == 2
+    status = CodeList("status", total="all", parent={"irr": "all", "reg": "all"})
+    inner = {
+        ("A1", "irr"): 1, ("A1", "reg"): 3,
+        ("A2", "irr"): 20, ("A2", "reg"): 50,
+        ("A3", "irr"): 6, ("A3", "reg"): 84,
+    }  # fmt: skip
+    second = full_table("by status", [AREA5, status], inner)
+    earlier = [first.release()]
+    out = protect([second], OPTIMAL, published=earlier)
+    assert out.audit.passed
+    assert out.loss[0].secondary_method["optimal_search"]["proven_optimal"]
+    fewest = _fewest_by_brute_force(second, RULES, earlier)
+    assert _secondary(out.statuses()[0]) == fewest
