@@ -195,6 +195,7 @@ def protect(
             repair=made_safe,
         )
     cost = optimal.costs(model)
+    cost[n_now:] = 0.0  # what earlier releases hid costs nothing now
     if search is not None and search.proven and search.hidden is not None and search.report:
         hidden, report, chosen = search.hidden, search.report, "optimal"
     else:
@@ -237,7 +238,6 @@ def _eliminate_and_repair(
     n_now: int,
     max_repairs: int,
     magnitude: bool,
-    start: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[npt.NDArray[np.bool_], AuditReport]:
     """Gaussian elimination first: no primary cell is in the span of the published ones. Where
     the audit finds a primary cell's interval too narrow, the repair picks more cells to hide:
@@ -250,7 +250,7 @@ def _eliminate_and_repair(
     # audit without programmes of their own (the audit checks each against its pattern).
     points = FeasiblePoints()
     elimination = _elimination(model, forced, order, n_now)
-    hidden = _choose(elimination, primary | kept | (start if start is not None else kept))
+    hidden = _choose(elimination, primary | kept)
     # Hiding more cells only takes constraints from the attacker: a cell that passed stays
     # passed. So between two full audits, the repair rounds re-check only the cells that
     # failed and the cells newly hidden; the pattern is published only after a full audit.

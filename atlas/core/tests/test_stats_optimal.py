@@ -45,9 +45,7 @@ def _random_table(seed: int) -> Table:
     return _table(area, gender, dict(zip(cells, values.tolist(), strict=True)))
 
 
-def _fewest_by_brute_force(
-    table: Table, rules: Rules, published: Sequence[Release] = ()
-) -> int:
+def _fewest_by_brute_force(table: Table, rules: Rules, published: Sequence[Release] = ()) -> int:
     """The fewest secondary cells of any pattern that passes the audit (jointly with the
     ``published`` releases), every smaller pattern audited."""
     decisions = decide_primary(table, rules)
@@ -136,9 +134,7 @@ def test_the_optimal_pattern_counts_on_what_an_earlier_release_hid() -> None:
     # Release 1 hid A1 (4 persons) and one more area; release 2 splits areas by status. The
     # cells release 1 hid are unknown to the attacker here too: every smaller pattern audited
     # jointly with release 1 fails.
-    first = protect(
-        [full_table("by area", [AREA5], {("A1",): 4, ("A2",): 70, ("A3",): 90})], RULES
-    )
+    first = protect([full_table("by area", [AREA5], {("A1",): 4, ("A2",): 70, ("A3",): 90})], RULES)
     assert sum(v is None for _k, _s, v in first.cells(0)) == 2
     status = CodeList("status", total="all", parent={"irr": "all", "reg": "all"})
     inner = {
