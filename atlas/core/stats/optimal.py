@@ -88,6 +88,7 @@ class Search:
     cuts: int = 0
     seconds: float = 0.0
     stopped: str = ""
+    fewest_persons: bool = False  # and, between as few cells, the fewest persons
     hidden: npt.NDArray[np.bool_] | None = field(default=None, repr=False)
     report: AuditReport | None = field(default=None, repr=False)
 
@@ -109,6 +110,7 @@ class Search:
             "cuts": self.cuts,
             "seconds": round(self.seconds, 3),
             "stopped": self.stopped,
+            "fewest_persons": self.fewest_persons,
         }
 
 
@@ -237,8 +239,61 @@ def solve(
         search.proven = search.cost <= math.ceil(search.lower_bound - TOL) + TOL
         if search.proven:
             search.stopped = ""
+            # Between patterns of as few cells, the one hiding the fewest persons.
+            fewer = _fewest_persons(
+                model, c, search.cost, lower, upper, rows, rhs, check, failing_rows, cuts, free,
+                hide, start + time_limit,
+            )  # fmt: skip
+            if fewer is not None:
+                search.hidden, search.report = fewer
+                search.fewest_persons = True
     search.seconds = time.perf_counter() - start
     return search
+
+
+def _fewest_persons(
+    model: Model,
+    c: npt.NDArray[np.float64],
+    count: float,
+    lower: npt.NDArray[np.float64],
+    upper: npt.NDArray[np.float64],
+    rows: list[sp.csr_matrix],
+    rhs: list[float],
+    check: Callable[[Pattern], AuditReport],
+    failing_rows: Callable[[AuditReport], Failures],
+    cuts: "_Cuts",
+    free: Pattern,
+    hide: Pattern,
+    deadline: float,
+) -> tuple[Pattern, AuditReport] | None:
+    """The safe pattern of at most ``count`` cells that hides the fewest persons, by the same
+    rounds with persons as the cost (None: not proved before ``deadline``). Kept apart from
+    the search for the fewest cells: with persons in the cost from the start, the programmes
+    of the benchmark tables took ten times as long."""
+    rows = [*rows, sp.csr_matrix(-c)]
+    rhs = [*rhs, -count]
+    persons = model.y.astype(float)
+    while (left := deadline - time.perf_counter()) > 0:
+        master = _master(persons, lower, upper, rows, rhs, min(left, ROUND_SECONDS))
+        if master is None or not master[2]:
+            return None  # only an optimum says "fewest"
+        hidden = master[0] > 0.5
+        chosen = hidden.copy()
+        report = check(hidden)
+        failures = failing_rows(report)
+        exact = [r for name, r in failures if name == "exact" and r >= 0 and not hide[r]]
+        if exact:
+            hidden[exact] = False
+            report = check(hidden)
+            failures = failing_rows(report)
+        if report.passed:
+            return hidden, report
+        new = cuts.for_pattern(chosen, failures, free)
+        if not new or any(name not in CUT_CHECKS or r < 0 for name, r in failures):
+            return None
+        rows.extend(row for row, _need in new)
+        rhs.extend(need for _row, need in new)
+    return None
 
 
 def _pruned(

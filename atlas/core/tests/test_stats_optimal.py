@@ -45,20 +45,30 @@ def _random_table(seed: int) -> Table:
     return _table(area, gender, dict(zip(cells, values.tolist(), strict=True)))
 
 
-def _fewest_by_brute_force(table: Table, rules: Rules, published: Sequence[Release] = ()) -> int:
+def _fewest_by_brute_force(
+    table: Table, rules: Rules, published: Sequence[Release] = ()
+) -> tuple[int, int]:
     """The fewest secondary cells of any pattern that passes the audit (jointly with the
-    ``published`` releases), every smaller pattern audited."""
+    ``published`` releases), every smaller pattern audited; and the fewest persons those
+    cells hold in any such pattern of as few cells."""
     decisions = decide_primary(table, rules)
     base = [d.status for d in decisions]
     free = [i for i, s in enumerate(base) if s == S]
     for k in range(len(free) + 1):
+        persons = []
         for chosen in itertools.combinations(free, k):
             statuses = list(base)
             for i in chosen:
                 statuses[i] = X
             if audit([table], [statuses], rules, published=published).passed:
-                return k
+                persons.append(sum(table.persons[i] for i in chosen))
+        if persons:
+            return k, min(persons)
     raise AssertionError("no pattern passes")
+
+
+def _hidden_persons(table: Table, statuses: tuple[CellStatus, ...]) -> int:
+    return sum(n for n, s in zip(table.persons, statuses, strict=True) if s == X)
 
 
 def _secondary(statuses: tuple[CellStatus, ...]) -> int:
@@ -73,9 +83,12 @@ def test_the_optimal_pattern_hides_the_fewest_cells_any_safe_pattern_can(seed: i
     method = optimal.loss[0].secondary_method
     search = method["optimal_search"]
     assert method["method"] == "optimal" and search["proven_optimal"]
-    fewest = _fewest_by_brute_force(table, RULES)
+    fewest, persons = _fewest_by_brute_force(table, RULES)
     assert _secondary(optimal.statuses()[0]) == fewest
     assert search["lower_bound"] == method["cost"] == fewest + optimal.loss[0].primary
+    # and of the patterns of as few cells, one that hides the fewest persons
+    assert search["fewest_persons"]
+    assert _hidden_persons(table, optimal.statuses()[0]) == persons
     # elimination never does better
     assert _secondary(protect([table], RULES).statuses()[0]) >= fewest
 
@@ -147,5 +160,6 @@ def test_the_optimal_pattern_counts_on_what_an_earlier_release_hid() -> None:
     out = protect([second], OPTIMAL, published=earlier)
     assert out.audit.passed
     assert out.loss[0].secondary_method["optimal_search"]["proven_optimal"]
-    fewest = _fewest_by_brute_force(second, RULES, earlier)
+    fewest, persons = _fewest_by_brute_force(second, RULES, earlier)
     assert _secondary(out.statuses()[0]) == fewest
+    assert _hidden_persons(second, out.statuses()[0]) == persons
