@@ -143,6 +143,7 @@ def breakdowns(
 def suppression_note(table: PublishedTable) -> dict[str, Any]:
     loss = dict(table.loss)
     rules = dict(table.rules)
+    method = dict(loss.get("secondary_method") or {})
     return {
         "cells": loss.get("cells", len(table.cells)),
         "primary": loss.get("primary", 0),
@@ -152,6 +153,9 @@ def suppression_note(table: PublishedTable) -> dict[str, Any]:
         "p": rules.get("p"),
         "status_dimension": rules.get("status_dimension"),
         "total_suppressed": loss.get("total_suppressed", False),
+        # The secondary cells are proved the fewest that protect the others.
+        "proved_fewest": method.get("method") == "optimal"
+        and bool(method.get("optimal_search", {}).get("proven_optimal")),
     }
 
 

@@ -7,18 +7,25 @@ from pathlib import Path
 import frictionless
 import hxl
 import pytest
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from atlas.core.stats.audit import audit
 from atlas.core.stats.output import (
     PublishedTable,
     _filled,
+    published_tables,
     read_package,
     reaudit,
     rules_from_dict,
 )
-from atlas.core.stats.tables import CellStatus
+from atlas.core.stats.primary import Rules
+from atlas.core.stats.protect import protect
+from atlas.core.stats.tables import CellStatus, CodeList, Table
 from atlas.stats.actions import STARTER_DIRECTORY, load_starter_tables
 from atlas.stats.models import StatsTable
+from atlas.stats.presentation import suppression_note
 
 STARTERS = sorted(p for p in STARTER_DIRECTORY.iterdir() if p.is_dir())
 
@@ -92,3 +99,31 @@ def test_the_starter_tables_load_once_labelled_synthetic() -> None:
     rows = list(StatsTable.objects.released())
     assert len(rows) == 2 and all(r.synthetic and r.passed for r in rows)
     assert all(isinstance(r.table(), PublishedTable) for r in rows)
+
+
+@pytest.mark.django_db
+def test_a_starter_page_says_its_secondary_cells_are_proved_the_fewest(
+    anonymous_visitor: Client,
+) -> None:
+    load_starter_tables()
+    row = StatsTable.objects.released().get(slug="starter-persons-by-area-gender")
+    for language in ("en", "ar"):
+        with translation.override(language):
+            sentence = gettext("A search proved that no safe pattern suppresses fewer cells.")
+        assert language == "en" or not sentence.startswith("A search")
+        page = anonymous_visitor.get(f"/{language}/stats/{row.pk}/").content.decode()
+        assert sentence in page
+
+
+def test_only_a_proved_pattern_is_said_to_be_the_fewest() -> None:
+    area = CodeList("area", total="P", parent={"A1": "P", "A2": "P", "A3": "P"})
+    table = Table("t", (area,), [("P",), ("A1",), ("A2",), ("A3",)], [63, 40, 3, 20])
+    for secondary, said in (("elimination", False), ("optimal", True)):
+        rules = Rules(max_unsafe_share=1.0, secondary=secondary)
+        [out] = published_tables(protect([table], rules), rules, slugs=["t"], titles=["T"])
+        assert suppression_note(out)["proved_fewest"] is said
+    # An unproved search (no time at all) says nothing either.
+    rules = Rules(max_unsafe_share=1.0, secondary="optimal")
+    rushed = protect([table], rules, optimal_seconds=0.0)
+    [out] = published_tables(rushed, rules, slugs=["t"], titles=["T"])
+    assert not suppression_note(out)["proved_fewest"]
