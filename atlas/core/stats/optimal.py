@@ -7,7 +7,8 @@ generating its constraints as they are needed (Benders' decomposition):
 
 - one binary variable per cell that may be hidden (primary cells are fixed at 1; empty cells
   and cells already published at 0); the cost of hiding a cell is 1, so the fewest cells are
-  hidden (see `costs`);
+  hidden (see `costs`); once that number is proved, the same rounds with persons as the cost
+  find, between patterns of as few cells, one hiding the fewest persons (`_fewest_persons`);
 - the attacker's programme for a cell (minimise or maximise it, every published cell known,
   0 ≤ inner cell ≤ grand total) depends on the pattern only through which cells are
   constraints. Read as a parametric programme in which a hidden cell's equation is relaxed to
