@@ -196,25 +196,15 @@ def solve(
         x, bound, solved = master
         search.rounds += 1
         search.lower_bound = max(search.lower_bound, bound)
-        hidden = x > 0.5
-        chosen = hidden.copy()  # cuts come from it: a cell published again below binds none
-        report = check(hidden)
-        failures = failing_rows(report)
-        exact = [r for name, r in failures if name == "exact" and r >= 0 and not hide[r]]
-        if exact:
-            hidden[exact] = False  # recomputable: publishing it tells the attacker nothing
-            report = check(hidden)
-            failures = failing_rows(report)
+        chosen = x > 0.5  # cuts come from it: a cell published again binds none
+        hidden, report, failures = _audited(chosen, hide, check, failing_rows)
         if report.passed:
             search.keep(hidden, report, c)
             if solved:
                 search.lower_bound = search.cost
             search.stopped = "" if solved else "round time limit"
             break
-        answerable = all(
-            name in CUT_CHECKS and r >= 0 and (name != "exact" or hide[r]) for name, r in failures
-        )
-        new = cuts.for_pattern(chosen, failures, free) if answerable else []
+        new = cuts.for_pattern(chosen, failures, free) if _answerable(failures, hide) else []
         if not new:
             search.stopped = "a failure no cut answers"
             break
@@ -252,6 +242,33 @@ def solve(
     return search
 
 
+def _audited(
+    chosen: Pattern,
+    hide: Pattern,
+    check: Callable[[Pattern], AuditReport],
+    failing_rows: Callable[[AuditReport], Failures],
+) -> tuple[Pattern, AuditReport, Failures]:
+    """The master's pattern audited, with the hidden cells the attacker recomputes published
+    again (that tells the attacker nothing): the pattern, its report and its failures."""
+    hidden = chosen.copy()
+    report = check(hidden)
+    failures = failing_rows(report)
+    exact = [r for name, r in failures if name == "exact" and r >= 0 and not hide[r]]
+    if exact:
+        hidden[exact] = False
+        report = check(hidden)
+        failures = failing_rows(report)
+    return hidden, report, failures
+
+
+def _answerable(failures: Failures, hide: Pattern) -> bool:
+    """Whether cuts answer every failure: interval and singleton failures of cells, and a
+    cell found exactly only when it must be hidden (its interval failure gives the cut)."""
+    return all(
+        name in CUT_CHECKS and r >= 0 and (name != "exact" or bool(hide[r])) for name, r in failures
+    )
+
+
 def _fewest_persons(
     model: Model,
     c: npt.NDArray[np.float64],
@@ -269,8 +286,8 @@ def _fewest_persons(
 ) -> tuple[Pattern, AuditReport] | None:
     """The safe pattern of at most ``count`` cells that hides the fewest persons, by the same
     rounds with persons as the cost (None: not proved before ``deadline``). Kept apart from
-    the search for the fewest cells: with persons in the cost from the start, the programmes
-    of the benchmark tables took ten times as long."""
+    the search for the fewest cells: with persons in the cost from the start, the first
+    programme of the 384-cell benchmark table took nine times as long (see `costs`)."""
     rows = [*rows, sp.csr_matrix(-c)]
     rhs = [*rhs, -count]
     persons = model.y.astype(float)
@@ -278,19 +295,12 @@ def _fewest_persons(
         master = _master(persons, lower, upper, rows, rhs, min(left, ROUND_SECONDS))
         if master is None or not master[2]:
             return None  # only an optimum says "fewest"
-        hidden = master[0] > 0.5
-        chosen = hidden.copy()
-        report = check(hidden)
-        failures = failing_rows(report)
-        exact = [r for name, r in failures if name == "exact" and r >= 0 and not hide[r]]
-        if exact:
-            hidden[exact] = False
-            report = check(hidden)
-            failures = failing_rows(report)
+        chosen = master[0] > 0.5
+        hidden, report, failures = _audited(chosen, hide, check, failing_rows)
         if report.passed:
             return hidden, report
-        new = cuts.for_pattern(chosen, failures, free)
-        if not new or any(name not in CUT_CHECKS or r < 0 for name, r in failures):
+        new = cuts.for_pattern(chosen, failures, free) if _answerable(failures, hide) else []
+        if not new:
             return None
         rows.extend(row for row, _need in new)
         rhs.extend(need for _row, need in new)
