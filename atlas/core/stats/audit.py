@@ -238,9 +238,10 @@ class _Auditor:
         self.known = known
         self.value = value
         self.seen = _Witnesses(x, value, self.z)
-        self.seen.singles = np.asarray([r for r in primary if value[r] == 1], dtype=np.int64)
+        singles = [r for r in primary if value[r] == 1]
+        self.seen.single_mask[singles] = True
         # Each singleton's person knows their cell holds at least one: the strong attacker.
-        self.at_least = [(self._idx(int(s)), 1.0) for s in self.seen.singles]
+        self.at_least = [(self._idx(s), 1.0) for s in singles]
         carried = self._carry_in()
         earlier = {id(t) for t, _i, _s, current in self.cells if not current}
         self.report.checks.append(
@@ -312,21 +313,29 @@ class _Auditor:
             self.points.keys = list(self.inner_keys)
         if self.points.keys != self.inner_keys:
             return 0
-        x = sp.csc_matrix(self.rows[self.known])
         upper = float(self.z.sum())
-        valid = []
-        for cols, values in self.points.points:
-            delta = values - self.z[cols]
-            if (
-                not np.all(np.isfinite(values))
-                or np.any(values < -TOL)
-                or np.any(values > upper + TOL)
-            ):
-                continue
-            if np.abs(x[:, cols] @ delta).max(initial=0.0) > TOL:
-                continue  # it changes a published cell
-            self.seen.keep(cols, values)
-            valid.append((cols, values))
+        given = [
+            (cols, values)
+            for cols, values in self.points.points
+            if np.all(np.isfinite(values))
+            and not np.any(values < -TOL)
+            and not np.any(values > upper + TOL)
+        ]
+        if not given:
+            self.points.points = []
+            return 0
+        # Every point's change of every published cell, in one product.
+        change = sp.csc_matrix(
+            (
+                np.concatenate([values - self.z[cols] for cols, values in given]),
+                np.concatenate([cols for cols, _values in given]),
+                np.cumsum([0, *(len(cols) for cols, _values in given)]),
+            ),
+            shape=(len(self.z), len(given)),
+        )
+        moved = abs(self.rows[self.known] @ change).max(axis=0).toarray().ravel()
+        valid = [point for point, most in zip(given, moved, strict=True) if most <= TOL]
+        self.seen.keep_many(valid)  # the others change a published cell
         self.points.points = valid  # hiding more never makes a point feasible again
         self.seen.carried = len(self.seen.witnesses)
         return len(valid)
@@ -521,7 +530,7 @@ class _Witnesses:
         self.arg_lo = np.full(len(value), -1)
         self.witnesses: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = []
         self.carried = 0  # the first witnesses came from earlier audits
-        self.singles = np.zeros(0, dtype=np.int64)  # rows of the primary cells of one person
+        self.single_mask = np.zeros(len(value), dtype=bool)  # primary cells of one person
         self.strong_hi, self.strong_lo = value.copy(), value.copy()
 
     def spread(self, r: int) -> float:
@@ -543,29 +552,48 @@ class _Witnesses:
     def keep(self, cols: npt.NDArray[np.int64], y: npt.NDArray[np.float64]) -> None:
         """Keep the feasible point ``y`` over inner cells ``cols`` (the others at their true
         values; NaN: at its true value too) as a witness."""
-        self._keep(cols, np.where(np.isnan(y), self.z[cols], y))
+        self.keep_many([(cols, np.where(np.isnan(y), self.z[cols], y))])
+
+    def keep_many(
+        self, points: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]
+    ) -> None:
+        """`keep` for each (columns, values) point, the cells' changes in one product."""
+        deltas = []
+        for box, y in points:
+            delta = y - self.z[box]
+            moved = np.abs(delta) > 1e-9
+            if moved.any():
+                deltas.append((box[moved], delta[moved]))
+        if not deltas:
+            return
+        change = sp.csc_matrix(
+            (
+                np.concatenate([d for _c, d in deltas]),
+                np.concatenate([c for c, _d in deltas]),
+                np.cumsum([0, *(len(c) for c, _d in deltas)]),
+            ),
+            shape=(len(self.z), len(deltas)),
+        )
+        cells = sp.csc_matrix(self.xc @ change)
+        for k, (cols, delta) in enumerate(deltas):
+            rows = cells.indices[cells.indptr[k] : cells.indptr[k + 1]]
+            values = self.value[rows] + cells.data[cells.indptr[k] : cells.indptr[k + 1]]
+            w = len(self.witnesses)
+            self.witnesses.append((cols, delta))
+            up, down = values > self.hi[rows], values < self.lo[rows]
+            self.hi[rows[up]], self.arg_hi[rows[up]] = values[up], w
+            self.lo[rows[down]], self.arg_lo[rows[down]] = values[down], w
+            # The strong attacker allows it if every singleton's cell holds at least one
+            # person (the cells it does not change hold their true count, at least one).
+            if not np.any(self.single_mask[rows] & (values < 1.0 - TOL)):
+                np.maximum.at(self.strong_hi, rows, values)
+                np.minimum.at(self.strong_lo, rows, values)
 
     def proves_strong(self, r: int, rules: Rules) -> bool:
         """`proves`, with the witnesses the strong attacker's problem allows: those in which
         every singleton's cell holds at least one person."""
         hi, lo = float(self.strong_hi[r]), float(self.strong_lo[r])
         return hi >= rules.threshold - TOL and hi - lo >= rules.protection_level - TOL
-
-    def _keep(self, box: npt.NDArray[np.int64], y: npt.NDArray[np.float64]) -> None:
-        delta = y - self.z[box]
-        moved = np.abs(delta) > 1e-9
-        if not moved.any():
-            return
-        cols, delta = box[moved], delta[moved]
-        values = self.value + self.xc[:, cols] @ delta
-        w = len(self.witnesses)
-        self.witnesses.append((cols, delta))
-        up, down = values > self.hi, values < self.lo
-        self.hi[up], self.arg_hi[up] = values[up], w
-        self.lo[down], self.arg_lo[down] = values[down], w
-        if np.all(values[self.singles] >= 1.0 - TOL):  # the strong attacker allows it
-            np.maximum(self.strong_hi, values, out=self.strong_hi)
-            np.minimum(self.strong_lo, values, out=self.strong_lo)
 
     def _args(self, r: int) -> tuple[int, int]:
         return int(self.arg_hi[r]), int(self.arg_lo[r])

@@ -492,7 +492,10 @@ class _Perturbation:
     then under the grandparent, and so on up to the whole table. Near cells give small
     programmes (tens of milliseconds on the 10^4-cell benchmark table, where the whole
     table's takes over a second) and changes that stay within the cell's own part of the
-    table. Each box's HiGHS model is kept and warm-started for the next cell in it.
+    table. Each box's HiGHS model is kept and warm-started for the next cell in it. A hidden
+    row, whose change is free, is dropped from its box's model (its bounds opened): on the
+    10^4-cell benchmark table that halved the repair's time. The change of every row, a
+    dropped one's too, is read off the inner cells' change.
     """
 
     def __init__(
@@ -515,7 +518,7 @@ class _Perturbation:
         self.forced = forced
         self.weight = self.y.astype(float) + 1.0
         self.free = np.zeros(len(self.y), dtype=bool)  # hidden rows: their change is free
-        self._models: dict[bytes, tuple[Any, Any, Any]] = {}
+        self._models: dict[bytes, _Box] = {}
         self.rise_upper = np.where(forced, 0.0, _core.kHighsInf)
         self.fall_upper = np.where(forced | singles, 0.0, _core.kHighsInf)
         # The leaf of every inner cell on every dimension, as a position in dim.leaves.
@@ -571,17 +574,29 @@ class _Perturbation:
         box = self._models.get(cols.tobytes())
         if box is None:
             box = self._models[cols.tobytes()] = self._model(cols)
-        h, rows, costly = box
+        h, rows, costly, opened = box.highs, box.rows, box.costly, box.opened
         m, n = len(rows), len(cols)
-        freed = np.flatnonzero(costly & self.free[rows])
-        if len(freed):
-            costly[freed] = False
-            ends = np.concatenate([n + freed, n + m + freed]).astype(np.int32)
-            h.changeColsCost(len(ends), ends, np.zeros(len(ends)))
+        # A hidden row's change is free: its row is dropped (its bounds opened, its rise and
+        # fall fixed at 0), except a single's cell, which must never fall: its rise only is
+        # free. The cell being repaired gets its row back while it is solved.
+        freed = costly & self.free[rows]
+        keep = np.flatnonzero(freed & (self.fall_upper[rows] == 0))
+        drop = np.flatnonzero(freed & (self.fall_upper[rows] > 0))
+        costly[freed] = False
+        if len(keep):
+            h.changeColsCost(len(keep), (n + keep).astype(np.int32), np.zeros(len(keep)))
+        if len(drop):
+            opened[drop] = True
+            ends = np.concatenate([n + drop, n + m + drop]).astype(np.int32)
+            h.changeColsBounds(len(ends), ends, np.zeros(len(ends)), np.zeros(len(ends)))
+            for i in drop.tolist():
+                h.changeRowBounds(i, -_core.kHighsInf, _core.kHighsInf)
         at = int(np.searchsorted(rows, r))
         if at == m or rows[at] != r:
             return None  # a cell of no inner cell (a zero everyone knows) cannot rise
         rise, fall = n + at, n + m + at
+        if opened[at]:
+            h.changeRowBounds(at, 0.0, 0.0)
         h.changeColBounds(rise, need, _core.kHighsInf)
         h.changeColBounds(fall, 0.0, 0.0)
         try:
@@ -590,24 +605,26 @@ class _Perturbation:
                 return None
             value = np.asarray(h.getSolution().col_value, dtype=float)
         finally:
-            h.changeColBounds(rise, 0.0, float(self.rise_upper[r]))
-            h.changeColBounds(fall, 0.0, float(self.fall_upper[r]))
+            if opened[at]:
+                h.changeRowBounds(at, -_core.kHighsInf, _core.kHighsInf)
+                h.changeColBounds(rise, 0.0, 0.0)
+            else:
+                h.changeColBounds(rise, 0.0, float(self.rise_upper[r]))
+                h.changeColBounds(fall, 0.0, float(self.fall_upper[r]))
         if self.points is not None:
             self.points.points.append((cols, self.z[cols] + value[:n]))
-        change = value[n : n + m] - value[n + m :]
+        change = box.a @ value[:n]  # every row's, an opened one's too
         moved = np.flatnonzero(np.abs(change) > 1e-7 * need)
         return rows[moved[~self.forced[rows[moved]]]]
 
-    def _model(self, cols: npt.NDArray[np.int64]) -> tuple[Any, npt.NDArray[np.int64], Any]:
-        """A HiGHS model of the programme on inner cells ``cols`` and every row they touch;
-        with the rows, and which of them still cost."""
+    def _model(self, cols: npt.NDArray[np.int64]) -> "_Box":
+        """A HiGHS model of the programme on inner cells ``cols`` and every row they touch."""
         sub = self.x[:, cols]
         rows = np.flatnonzero(np.diff(sp.csr_matrix(sub).indptr))
-        a = sp.csc_matrix(sub[rows])
-        m, n = a.shape
-        a = sp.hstack([a, -sp.identity(m), sp.identity(m)], format="csc")
-        costly = ~self.free[rows]
-        cost = np.where(costly, self.weight[rows], 0.0)
+        box = sp.csr_matrix(sub[rows])
+        m, n = box.shape
+        a = sp.hstack([box, -sp.identity(m), sp.identity(m)], format="csc")
+        cost = self.weight[rows]
         lp = _core.HighsLp()
         lp.num_col_, lp.num_row_ = n + 2 * m, m
         lp.col_cost_ = np.concatenate([np.zeros(n), cost, cost])
@@ -628,7 +645,20 @@ class _Perturbation:
         h.setOptionValue("presolve", "off")
         if h.passModel(lp) != _core.HighsStatus.kOk:
             raise RuntimeError("HiGHS refused the repair model")
-        return h, rows, costly
+        return _Box(h, rows, box, np.ones(m, dtype=bool), np.zeros(m, dtype=bool))
+
+
+@dataclass
+class _Box:
+    """One box's programme (see `_Perturbation`): its HiGHS model, the rows it touches and
+    their part over its inner cells, which rows still cost, and which are opened (hidden
+    rows dropped from the programme)."""
+
+    highs: Any
+    rows: npt.NDArray[np.int64]
+    a: sp.csr_matrix
+    costly: npt.NDArray[np.bool_]
+    opened: npt.NDArray[np.bool_]
 
 
 def _repair(
