@@ -27,7 +27,10 @@ can only prove a cell safe, never pass one the plain programmes would fail. Feas
 in which every singleton's cell holds at least one person prove cells for every singleton at
 once. A caller may hand in points from earlier audits of a smaller pattern, or from its repair
 (``points``): each is checked against this pattern's published cells and bounds first, and
-used only to prove. Each model is solved by primal simplex from its last optimal basis.
+used only to prove. Each model is solved by primal simplex from its last optimal basis. A
+primary cell's maximum is solved first: one below the threshold fails the cell whatever its
+minimum, which is then solved only if the maximum equals the cell's value (to say whether the
+cell is recomputed).
 
 Any failure, any solver status other than optimal, any exception: the report says
 ``passed=False``. An upper bound of the grand total on every inner cell keeps every programme
@@ -266,14 +269,14 @@ class _Auditor:
         bounds: dict[int, tuple[float, float]] = {}
         self.proven: set[int] = set()  # safe from the strong attacker
         self.strong_tried: set[int] = set()
-        self.optima: dict[int, tuple[Any, Any]] = {}
+        self.optima: dict[int, tuple[Any, ...]] = {}
         for r in checked:
             if self.seen.proves_strong(r, self.rules):
                 self.proven.add(r)
                 continue
             if self.seen.proves(r, self.rules):
                 continue
-            bounds[r] = self.full.interval(self._idx(r))
+            bounds[r] = self.full.interval(self._idx(r), below=(self.rules.threshold, value[r]))
             if self.full.last is not None:
                 self.optima[r] = self.full.last
                 self._keep_plain(self.full.last)
@@ -340,7 +343,7 @@ class _Auditor:
         self.seen.carried = len(self.seen.witnesses)
         return len(valid)
 
-    def _keep_plain(self, optima: tuple[Any, Any]) -> None:
+    def _keep_plain(self, optima: tuple[Any, ...]) -> None:
         """Keep the plain attacker's optima (over its unknown cells) as witnesses."""
         cols = self.full.cols
         for w in optima:
@@ -430,6 +433,7 @@ class _Auditor:
 
     def _check_singletons(self, primary: list[int], value: Any) -> None:
         singles = [r for r in primary if value[r] == 1]
+        threshold = float(self.rules.threshold)
         if not singles:
             return
         groups = self._relations(primary)
@@ -454,7 +458,9 @@ class _Auditor:
                     continue  # both optima already give the singleton's cell >= 1
                 if self._proven_strong(r):
                     continue  # safe from the pooled singletons, s among them
-                lo, hi = self.full.interval(self._idx(r), at_least=(self._idx(s), 1.0))
+                lo, hi = self.full.interval(
+                    self._idx(r), at_least=(self._idx(s), 1.0), below=(threshold, value[r])
+                )
                 if self.full.last is not None:
                     self._keep_plain(self.full.last)
                 self._check_interval("singleton", r, lo, hi)
@@ -633,7 +639,7 @@ class _AttackerLP:
         self.upper = upper
         self.solved = 0
         self.duals: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
-        self.last: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
+        self.last: tuple[npt.NDArray[np.float64], ...] | None = None
         self._highs: Any = None
         self._cost_set = np.zeros(0, dtype=np.int32)
         self.fix_known = fix_known
@@ -724,7 +730,10 @@ class _AttackerLP:
         return self._highs
 
     def _interval_warm(
-        self, u: npt.NDArray[np.int64], extra: tuple[npt.NDArray[np.int64], float] | None
+        self,
+        u: npt.NDArray[np.int64],
+        extra: tuple[npt.NDArray[np.int64], float] | None,
+        below: tuple[float, float] | None = None,
     ) -> tuple[list[float], list[npt.NDArray[np.float64]]]:
         h = self._solver()
         if len(self._cost_set):
@@ -741,9 +750,12 @@ class _AttackerLP:
                 h.changeColsBounds(1, idx, np.asarray([bound]), np.asarray([self.upper]))
             else:
                 h.addRow(extra[1], _core.kHighsInf, len(idx), idx, np.ones(len(idx)))
-        out, witnesses, duals = [], [], []
+        low, high = _core.ObjSense.kMinimize, _core.ObjSense.kMaximize
+        found: dict[Any, tuple[float, npt.NDArray[np.float64], npt.NDArray[np.float64]]] = {}
         try:
-            for sense in (_core.ObjSense.kMinimize, _core.ObjSense.kMaximize):
+            for sense in (low, high) if below is None else (high, low):
+                if below is not None and found and below[1] + TOL < found[high][0] < below[0] - TOL:
+                    break  # the maximum fails the cell whatever its minimum (not recomputed)
                 h.changeObjectiveSense(sense)
                 h.run()
                 self.solved += 1
@@ -757,11 +769,13 @@ class _AttackerLP:
                     status = h.getModelStatus()
                 if status != _core.HighsModelStatus.kOptimal:
                     raise RuntimeError(f"HiGHS status {h.modelStatusToString(status)}")
-                out.append(float(h.getInfo().objective_function_value))
                 solution = h.getSolution()
-                witnesses.append(np.asarray(solution.col_value, dtype=float))
-                duals.append(np.asarray(solution.row_dual, dtype=float)[: len(self.rhs)])
-            self.duals = (duals[0], duals[1])
+                found[sense] = (
+                    float(h.getInfo().objective_function_value),
+                    np.asarray(solution.col_value, dtype=float),
+                    np.asarray(solution.row_dual, dtype=float)[: len(self.rhs)],
+                )
+            self.duals = (found[low][2], found[high][2]) if low in found else None
         finally:
             if extra is not None and single:
                 idx = extra[0].astype(np.int32)
@@ -770,10 +784,14 @@ class _AttackerLP:
             elif extra is not None:
                 last = np.asarray([h.getNumRow() - 1], dtype=np.int32)
                 h.deleteRows(1, last)
-        return out, witnesses
+        lo = found[low][0] if low in found else -np.inf
+        return [lo, found[high][0]], [found[k][1] for k in (low, high) if k in found]
 
     def _interval_split(
-        self, u: npt.NDArray[np.int64], extra: tuple[npt.NDArray[np.int64], float] | None
+        self,
+        u: npt.NDArray[np.int64],
+        extra: tuple[npt.NDArray[np.int64], float] | None,
+        below: tuple[float, float] | None = None,
     ) -> tuple[list[float], list[npt.NDArray[np.float64]]]:
         """The warm-started programmes on the independent block(s) holding the cell only (its
         connected component of unknowns and equations), one cached HiGHS model per block."""
@@ -781,7 +799,7 @@ class _AttackerLP:
         if extra is not None:
             comps |= set(self.comp[extra[0]].tolist())
         if self.fix_known is False or len(comps) != 1 or not self.a.shape[0]:
-            return self._interval_warm(u, extra)
+            return self._interval_warm(u, extra, below)
         key = next(iter(comps))
         sub = self._blocks.get(key)
         if sub is None:
@@ -805,7 +823,7 @@ class _AttackerLP:
         cols, local = self._local[key]
         ex = None if extra is None else (local[extra[0]], extra[1])
         before = sub.solved
-        out, wit = sub._interval_warm(local[u], ex)
+        out, wit = sub._interval_warm(local[u], ex, below)
         self.solved += sub.solved - before
         full = []
         for w in wit:
@@ -818,10 +836,16 @@ class _AttackerLP:
         self,
         idx: npt.NDArray[np.int32],
         at_least: tuple[npt.NDArray[np.int32], float] | None = None,
+        below: tuple[float, float] | None = None,
     ) -> tuple[float, float]:
         """min and max of the cell made of inner cells ``idx``; ``at_least``: (inner cells
-        of another cell, a lower bound the attacker knows for it)."""
+        of another cell, a lower bound the attacker knows for it). ``below``: (threshold, true
+        value): the maximum is solved first, and if it is below the threshold (the cell fails
+        whatever its minimum) but above the true value (so the cell is not recomputed, which
+        the report would say), the minimum is not solved and comes back as -inf. ``last``:
+        the optima found."""
         known_part, u = self._split(idx)
+        self.last = None
         if not len(u):
             return known_part, known_part
         if _core is not None:
@@ -830,8 +854,8 @@ class _AttackerLP:
                 k2, u2 = self._split(at_least[0])
                 if len(u2) and at_least[1] - k2 > TOL:
                     extra_w = (u2, at_least[1] - k2)
-            out_w, wit = self._interval_split(u, extra_w)
-            self.last = (wit[0], wit[1])
+            out_w, wit = self._interval_split(u, extra_w, below)
+            self.last = tuple(wit)
             return known_part + out_w[0], known_part + out_w[1]
         comps = set(self.comp[u].tolist())
         extra = None

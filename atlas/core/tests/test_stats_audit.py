@@ -6,8 +6,9 @@ import random
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
-from atlas.core.stats.audit import FeasiblePoints, Release, audit
+from atlas.core.stats.audit import FeasiblePoints, Release, _AttackerLP, audit
 from atlas.core.stats.model import build_model
 from atlas.core.stats.primary import Rules
 from atlas.core.stats.protect import AuditFailed, Protected, Unaudited, protect
@@ -198,3 +199,23 @@ def test_a_p_percent_cell_keeps_its_value_interval() -> None:
     out = protect([t], Rules())
     assert out.audit.passed
     assert {k for k, _s, v in out.cells(0) if v is None} == {("A1",), ("A2",)}
+
+
+def test_the_minimum_is_skipped_only_where_the_maximum_fails_a_cell_not_recomputed() -> None:
+    # One published cell, x1 + x2 = 5; the cell x1 (truly 2) lies in [0, 5].
+    lp = _AttackerLP(sp.csr_matrix(np.ones((1, 2))), np.asarray([5.0]), 2, upper=5.0)
+    x1 = np.asarray([0], dtype=np.int32)
+    assert lp.interval(x1) == (0.0, 5.0)
+    # Below the threshold 10 and above its value: it fails whatever its minimum.
+    solved = lp.solved
+    assert lp.interval(x1, below=(10.0, 2.0)) == (-np.inf, 5.0)
+    assert lp.solved == solved + 1 and lp.last is not None and len(lp.last) == 1
+    # The maximum reaches the threshold, or equals the value (the cell could be recomputed,
+    # which only the minimum shows): both are solved.
+    assert lp.interval(x1, below=(4.0, 2.0)) == (0.0, 5.0)
+    assert lp.interval(x1, below=(10.0, 5.0)) == (0.0, 5.0)
+    # A cell the attacker recomputes is still reported as recomputed.
+    fixed = _AttackerLP(
+        sp.csr_matrix(np.asarray([[1.0, 1.0], [1.0, -1.0]])), np.asarray([5.0, -1.0]), 2, 5.0
+    )
+    assert fixed.interval(x1, below=(10.0, 2.0)) == (2.0, 2.0)
