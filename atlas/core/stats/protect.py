@@ -242,10 +242,12 @@ def _eliminate_and_repair(
     """Gaussian elimination first: no primary cell is in the span of the published ones. Where
     the audit finds a primary cell's interval too narrow, the repair picks more cells to hide:
     those a least-cost change raising the cell far enough must move (`_Perturbation`, for
-    frequency tables), else one from the attacker's binding constraints; elimination then
-    runs again with them as cells that must not be recomputable either (a hidden cell that
-    could be recomputed would widen nothing). Only the true primary cells are audited for
-    their intervals. Returns the rows hidden and the last full audit's report."""
+    frequency tables), else one from the attacker's binding constraints. The cells the change
+    moves cannot be recomputed (they move in a feasible point); a cell chosen any other way
+    might be, so then elimination runs again with the new cells as cells that must not be
+    recomputable either (a hidden cell that could be recomputed would widen nothing). Only
+    the true primary cells are audited for their intervals. Returns the rows hidden and the
+    last full audit's report."""
     # Feasible points found by each audit and by the repair prove cells safe in the next
     # audit without programmes of their own (the audit checks each against its pattern).
     points = FeasiblePoints()
@@ -266,21 +268,24 @@ def _eliminate_and_repair(
         while failing and rounds < max_repairs:
             rounds += 1
             added, checked = np.zeros_like(hidden), failing
+            more = np.zeros_like(hidden)
             if perturbation is not None:
                 added, failing = _repair_by_perturbation(perturbation, failing, hidden)
             if failing:
                 more = _repair_by_duals(model, failing, hidden, forced, rules, n_now)
                 if not more.any():
                     more = _repair(model, failing, hidden, forced, rules, n_now)
-                added |= more
-            if not added.any():
+            if not (added | more).any():
                 stuck = True  # nothing more to try: the last full report stands
                 break
-            # Everything hidden stays hidden (it is not in the span of the published cells,
-            # and stays so as fewer are published): elimination only adds the complements
-            # the new cells need, so a round never undoes an earlier one.
             before = hidden
-            hidden = _choose(elimination, hidden | added)
+            # Every cell the perturbation hid moves in a feasible point of the attacker's
+            # problem (the least-cost change, which stays feasible as more is hidden): none
+            # can be recomputed, so they need no elimination. Other cells go through it:
+            # everything hidden stays hidden (it is not in the span of the published cells,
+            # and stays so as fewer are published), and elimination only adds the complements
+            # the new cells need, so a round never undoes an earlier one.
+            hidden = _choose(elimination, hidden | added | more) if more.any() else hidden | added
             again = set(checked) | set(np.flatnonzero(hidden & ~before).tolist())
             failing = _failing_rows(model, check(hidden, _keys(model, again), points), n_now)
         if not stuck:
