@@ -464,8 +464,13 @@ def _repair_by_perturbation(
     and the failing cells it could not repair."""
     added = np.zeros_like(hidden)
     perturbation.hide(np.flatnonzero(hidden))
+    perturbation.reach[:] = 0.0
     rest = []
     for r in dict.fromkeys(failing):
+        if perturbation.reach[r] >= perturbation.need(r) - 1e-9:
+            # A change found for an earlier cell of this round raises this one far enough:
+            # it is a feasible point now (what it moves is hidden), so the cell is repaired.
+            continue
         rows = perturbation.repair(r)
         if rows is not None:
             rows = rows[~hidden[rows]]
@@ -523,6 +528,7 @@ class _Perturbation:
         self.forced = forced
         self.weight = self.y.astype(float) + 1.0
         self.free = np.zeros(len(self.y), dtype=bool)  # hidden rows: their change is free
+        self.reach = np.zeros(len(self.y))  # each row's largest rise in the changes found
         self._models: dict[bytes, _Box] = {}
         self.rise_upper = np.where(forced, 0.0, _core.kHighsInf)
         self.fall_upper = np.where(forced | singles, 0.0, _core.kHighsInf)
@@ -539,13 +545,18 @@ class _Perturbation:
     def repair(self, r: int) -> npt.NDArray[np.int64] | None:
         """The rows, hidden or not, that change when cell ``r`` rises by what it misses at
         the least cost (None: there is no such change)."""
-        rules = self.rules
-        need = float(max(rules.protection_level, rules.threshold - int(self.y[r]), 1))
+        need = self.need(r)
         for cols in self._boxes(r):
             moved = self._solve(r, need, cols)
             if moved is not None:
                 return moved
         return None
+
+    def need(self, r: int) -> float:
+        """How far cell ``r`` must be able to rise: to the threshold, and by the protection
+        level (its minimum is at most its value)."""
+        rules = self.rules
+        return float(max(rules.protection_level, rules.threshold - int(self.y[r]), 1))
 
     def _boxes(self, r: int) -> Iterator[npt.NDArray[np.int64]]:
         """The inner cells near cell ``r``, in widening boxes, the last one all of them."""
@@ -619,6 +630,7 @@ class _Perturbation:
         if self.points is not None:
             self.points.points.append((cols, self.z[cols] + value[:n]))
         change = box.a @ value[:n]  # every row's, an opened one's too
+        self.reach[rows] = np.maximum(self.reach[rows], change)
         moved = np.flatnonzero(np.abs(change) > 1e-7 * need)
         return rows[moved[~self.forced[rows[moved]]]]
 
