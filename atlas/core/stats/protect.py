@@ -286,6 +286,8 @@ def _eliminate_and_repair(
             # and stays so as fewer are published), and elimination only adds the complements
             # the new cells need, so a round never undoes an earlier one.
             hidden = _choose(elimination, hidden | added | more) if more.any() else hidden | added
+            if not more.any():
+                break  # every cell was repaired by a feasible point: on to the full audit
             again = set(checked) | set(np.flatnonzero(hidden & ~before).tolist())
             failing = _failing_rows(model, check(hidden, _keys(model, again), points), n_now)
         if not stuck:
