@@ -173,6 +173,7 @@ def run(
         version=specs[0].version,
         place=place.name if place is not None else place_name,
         synthetic=synthetic,
+        title_translations=[s.title_translations for s in specs],
     )
     return Outcome(out, protected.audit.to_dict(), clock.log)
 
@@ -278,23 +279,52 @@ STARTER_SEED = 2026
 STARTER_RULES = Rules(threshold=10, p=15.0, status_dimension="status", secondary="optimal")
 
 
+# The starter tables' titles in every language of atlas.core.languages.
+STARTER_TITLES: dict[str, dict[str, str]] = {
+    "starter-persons-by-area-status": {
+        "en": "Persons using services by area and migration status group (synthetic)",
+        "es": "Personas que usan servicios por zona y situación migratoria (sintético)",
+        "fr": "Personnes ayant recours aux services par zone et statut migratoire (synthétique)",
+        "ar": "الأشخاص المستفيدون من الخدمات حسب المنطقة وفئة وضع الهجرة (بيانات اصطناعية)",
+        "pt": "Pessoas que utilizam serviços por área e situação migratória (sintético)",
+        "ru": "Число людей, обращавшихся в службы, по районам и миграционному статусу "
+        "(синтетические данные)",
+        "uk": "Кількість осіб, які зверталися до служб, за районами та міграційним статусом "
+        "(синтетичні дані)",
+        "fa": "افراد استفاده‌کننده از خدمات بر حسب منطقه و وضعیت اقامتی (داده‌های ساختگی)",
+    },
+    "starter-persons-by-area-gender": {
+        "en": "Persons using services by area and gender (synthetic)",
+        "es": "Personas que usan servicios por zona y género (sintético)",
+        "fr": "Personnes ayant recours aux services par zone et genre (synthétique)",
+        "ar": "الأشخاص المستفيدون من الخدمات حسب المنطقة والجنس (بيانات اصطناعية)",
+        "pt": "Pessoas que utilizam serviços por área e género (sintético)",
+        "ru": "Число людей, обращавшихся в службы, по районам и полу (синтетические данные)",
+        "uk": "Кількість осіб, які зверталися до служб, за районами та статтю (синтетичні дані)",
+        "fa": "افراد استفاده‌کننده از خدمات بر حسب منطقه و جنسیت (داده‌های ساختگی)",
+    },
+}
+
+
 def starter_specs() -> list[TableSpec]:
     return [
         TableSpec(
             "starter-persons-by-area-status",
             "2026.11",
-            "Persons using services by area and migration status group (synthetic)",
+            STARTER_TITLES["starter-persons-by-area-status"]["en"],
             ("area", "status"),
             Measure.PERSONS,
             STARTER_RULES,
+            title_translations=STARTER_TITLES["starter-persons-by-area-status"],
         ),
         TableSpec(
             "starter-persons-by-area-gender",
             "2026.11",
-            "Persons using services by area and gender (synthetic)",
+            STARTER_TITLES["starter-persons-by-area-gender"]["en"],
             ("area", "gender"),
             Measure.PERSONS,
             STARTER_RULES,
+            title_translations=STARTER_TITLES["starter-persons-by-area-gender"],
         ),
     ]
 

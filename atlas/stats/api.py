@@ -38,11 +38,11 @@ class TableOut(TableSummaryOut):
     cells: list[CellOut]
 
 
-def _summary(row: StatsTable) -> dict[str, Any]:
+def _summary(row: StatsTable, language: str) -> dict[str, Any]:
     return {
         "id": row.pk,
         "slug": row.slug,
-        "title": row.title,
+        "title": row.title_in(language)[0],
         "place": row.place.name,
         "synthetic": row.synthetic,
         "published_at": row.published_at.isoformat() if row.published_at else None,
@@ -50,22 +50,24 @@ def _summary(row: StatsTable) -> dict[str, Any]:
 
 
 @router.get("/tables", response=list[TableSummaryOut], summary="Published, audited tables")
-def list_tables(request: HttpRequest) -> list[dict[str, Any]]:
+def list_tables(request: HttpRequest, language: str = "en") -> list[dict[str, Any]]:
+    """``title``: in ``language`` where the table carries a translation, else in English."""
+    language = checked_language(language)
     rows = StatsTable.objects.released().select_related("place")
-    return [_summary(row) for row in rows if row.passed]
+    return [_summary(row, language) for row in rows if row.passed]
 
 
 @router.get("/tables/{table_id}", response=TableOut, summary="One published, audited table")
 def get_table(request: HttpRequest, table_id: int, language: str = "en") -> dict[str, Any]:
-    """``labels``: every code of every dimension labelled in ``language`` (English where the
-    code list has no translation)."""
+    """``title`` and ``labels`` (every code of every dimension) in ``language``: English where
+    the table or its code list has no translation."""
     language = checked_language(language)
     row = StatsTable.objects.released().select_related("place").filter(pk=table_id).first()
     if row is None or not row.passed:
         raise HttpError(404, "Not Found")
     table = row.table()
     return {
-        **_summary(row),
+        **_summary(row, language),
         "dimensions": [d.name for d in table.dimensions],
         "labels": {
             d.name: {code: code_label(d, code, language)[0] for code in d.codes}

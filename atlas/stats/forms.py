@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from atlas.core.stats.spec import default_specs
@@ -7,7 +8,9 @@ from atlas.stats.actions import ENGINES
 
 
 def spec_choices() -> list[tuple[str, str]]:
-    return [(slug, spec.title) for slug, spec in default_specs().items()]
+    """Each specification by its title in the page's language (English where it has none)."""
+    language = get_language() or "en"
+    return [(slug, spec.title_in(language)) for slug, spec in default_specs().items()]
 
 
 class RunForm(forms.Form):

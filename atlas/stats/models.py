@@ -70,6 +70,13 @@ class StatsTable(models.Model):
             from_json(self.cells)  # refuses a suppressed cell that carries a number
         super().save(*args, **kwargs)
 
+    def title_in(self, language: str) -> tuple[str, str]:
+        """(title, its language): in ``language`` where the audited table carries it, else
+        in English."""
+        titles = self.cells.get("title_translations") if self.cells else None
+        text = titles.get(language) if isinstance(titles, dict) else None
+        return (text, language) if isinstance(text, str) and text else (self.title, "en")
+
     @property
     def passed(self) -> bool:
         """The stored audit passed, and the stored table says so too."""

@@ -52,6 +52,7 @@ def table_list(request: HttpRequest) -> HttpResponse:
     rows = [r for r in StatsTable.objects.released().select_related("place") if r.passed]
     for row in rows:
         row.place_name = row.place.label(language)  # type: ignore[attr-defined]
+        row.shown_title = row.title_in(language)  # type: ignore[attr-defined]
     return render(request, "stats/list.html", {"tables": rows})
 
 
@@ -62,6 +63,7 @@ def table_detail(request: HttpRequest, table_id: int) -> HttpResponse:
     direction = "rtl" if is_rtl(language) else "ltr"
     context = {
         "row": row,
+        "title": row.title_in(language),
         "place_name": row.place.label(language),
         "table": table,
         "breakdowns": presentation.breakdowns(table, direction, language),
@@ -209,6 +211,7 @@ def run_preview(request: HttpRequest, run_id: str) -> HttpResponse:
         previews.append(
             {
                 "row": row,
+                "title": row.title_in(language),
                 "table": table,
                 "note": presentation.suppression_note(table),
                 "cells": presentation.cell_rows(table, language),

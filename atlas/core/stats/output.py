@@ -99,6 +99,11 @@ class PublishedTable:
     place: str = ""
     synthetic: bool = False
     linked: tuple[str, ...] = field(default=())
+    title_translations: Mapping[str, str] = field(default_factory=dict)  # language -> title
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language``; in English where there is no translation."""
+        return self.title_translations.get(language) or self.title
 
     def __post_init__(self) -> None:
         for cell in self.cells:
@@ -143,8 +148,10 @@ def published_tables(
     version: str = "",
     place: str = "",
     synthetic: bool = False,
+    title_translations: Sequence[Mapping[str, str]] = (),
 ) -> list[PublishedTable]:
-    """The tables of ``protected`` as published tables (refused unless the audit passed)."""
+    """The tables of ``protected`` as published tables (refused unless the audit passed);
+    ``titles`` in English, ``title_translations`` (if any) each table's in other languages."""
     report = protected.audit.to_dict()
     out = []
     for t, table in enumerate(protected.tables):
@@ -166,6 +173,7 @@ def published_tables(
                 place=place,
                 synthetic=synthetic,
                 linked=tuple(s for s in slugs if s != slugs[t]),
+                title_translations=dict(title_translations[t]) if title_translations else {},
             )
         )
     return out
@@ -202,6 +210,7 @@ def to_json(table: PublishedTable) -> dict[str, Any]:
         "slug": table.slug,
         "version": table.version,
         "title": table.title,
+        "title_translations": dict(table.title_translations),
         "place": table.place,
         "measure": table.measure,
         "synthetic": table.synthetic,
@@ -231,6 +240,13 @@ def from_json(data: Mapping[str, Any]) -> PublishedTable:
         cells = tuple(
             PublishedCell(tuple(c["key"]), c["status"], c["value"]) for c in data["cells"]
         )
+        titles = data.get("title_translations", {})
+        if not isinstance(titles, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in titles.items()
+        ):
+            raise OutputError(
+                "not a published table: title_translations must map languages to text"
+            )
         return PublishedTable(
             slug=data["slug"],
             title=data["title"],
@@ -243,6 +259,7 @@ def from_json(data: Mapping[str, Any]) -> PublishedTable:
             version=data.get("version", ""),
             place=data.get("place", ""),
             synthetic=bool(data.get("synthetic", False)),
+            title_translations=dict(titles),
             linked=tuple(data.get("linked", ())),
         )
     except (KeyError, TypeError) as error:

@@ -12,7 +12,9 @@ become its ``nk`` and ``sparsity_limit`` its ``max_unsafe_share``.
 A code's label (and a list's ``total_label``) is either a string, in English only (other
 languages fall back to it), or a table in every language of ``atlas.core.languages``
 (``{ en = "Female", es = "Mujer", … }``), as in the project's other versioned data files.
-`CodeList.labels` holds the English labels, `CodeList.label` a label in any language.
+`CodeList.labels` holds the English labels, `CodeList.label` a label in any language. A
+table's ``title`` is the same: a string in English, or a table in every language
+(`TableSpec.title_in`).
 
 `load_codelists` and `load_spec` check the files; the first rule broken raises a `SpecError`
 naming the file and the key, and nothing is returned.
@@ -29,6 +31,8 @@ naming the file and the key, and nothing is returned.
 (('area', 'age', 'gender', 'status', 'service'), 'persons', 10)
 >>> spec.rules.status_dimension, spec.rules.max_unsafe_share, spec.rules.nk
 ('status', 0.5, None)
+>>> spec.title_in("en") == spec.title, spec.title_in("es") != spec.title
+(True, True)
 """
 
 import dataclasses
@@ -120,6 +124,12 @@ class TableSpec:
     measure: Measure
     rules: Rules
     file: Path | None = None
+    # The title in every language of `LANGUAGES` ({} when the spec gives it in English only).
+    title_translations: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language``; in English where the spec gives no translation."""
+        return self.title_translations.get(language) or self.title
 
     def codelists_of(self, codelists: Mapping[str, CodeList]) -> tuple[CodeList, ...]:
         """The code lists of the table's dimensions, in order."""
@@ -162,14 +172,16 @@ def _string(table: dict[str, Any], name: str, path: Path, key: str) -> str:
     return value
 
 
-def _label(value: Any, path: Path, key: str, code: str) -> tuple[str, dict[str, str]]:
-    """A label as (English, {language: label}): a string is English only; a table must give
-    every language of `LANGUAGES`, each a non-empty string."""
+def _label(
+    value: Any, path: Path, key: str, code: str, what: str = "label"
+) -> tuple[str, dict[str, str]]:
+    """A label (or a title: ``what``) as (English, {language: label}): a string is English
+    only; a table must give every language of `LANGUAGES`, each a non-empty string."""
     if isinstance(value, str) and value.strip():
         return value.strip(), {}
     if not isinstance(value, dict):
         raise SpecError(
-            f"the label of {code!r} must be a non-empty string or a table by language",
+            f"the {what} of {code!r} must be a non-empty string or a table by language",
             file=path,
             key=key,
         )
@@ -177,14 +189,14 @@ def _label(value: Any, path: Path, key: str, code: str) -> tuple[str, dict[str, 
         text = value.get(language)
         if not isinstance(text, str) or not text.strip():
             raise SpecError(
-                f"the label of {code!r} has no text in language {language!r}",
+                f"the {what} of {code!r} has no text in language {language!r}",
                 file=path,
                 key=f"{key}.{language}",
             )
     unknown = sorted(set(value) - set(LANGUAGES))
     if unknown:
         raise SpecError(
-            f"the label of {code!r} is in unknown language {unknown[0]!r}; "
+            f"the {what} of {code!r} is in unknown language {unknown[0]!r}; "
             f"expected {', '.join(LANGUAGES)}",
             file=path,
             key=f"{key}.{unknown[0]}",
@@ -420,7 +432,7 @@ def load_spec(path: Path, codelists: CodeLists) -> TableSpec:
     version = _version(data, path)
     table = _check_keys(data.get("table"), _TABLE_KEYS, path, "table")
     slug = _string(table, "slug", path, "table")
-    title = _string(table, "title", path, "table")
+    title, title_translations = _label(table.get("title"), path, "table.title", slug, "title")
     raw_dimensions = table.get("dimensions")
     if (
         not isinstance(raw_dimensions, list)
@@ -448,7 +460,7 @@ def load_spec(path: Path, codelists: CodeLists) -> TableSpec:
             key="table.measure",
         ) from None
     rules = _rules(data.get("rules"), dimensions, measure, codelists, path)
-    return TableSpec(slug, version, title, dimensions, measure, rules, path)
+    return TableSpec(slug, version, title, dimensions, measure, rules, path, title_translations)
 
 
 @functools.cache

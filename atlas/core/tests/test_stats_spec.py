@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas.core.languages import LANGUAGES
 from atlas.core.stats import primary
 from atlas.core.stats.spec import (
     SpecError,
@@ -173,3 +174,21 @@ def test_it_refuses_a_dominance_n_the_engine_cannot_check(tmp_path: Path) -> Non
     with pytest.raises(SpecError) as error:
         load_spec(write(tmp_path, "s.toml", spec_text(extra=extra)), codelists)
     assert error.value.key == "rules.dominance_n"
+
+
+def test_a_title_is_english_or_given_in_every_language(tmp_path: Path) -> None:
+    codelists = load_codelists(write(tmp_path, "codelists.toml", CODELISTS))
+    english = load_spec(write(tmp_path, "en.toml", spec_text()), codelists)
+    assert english.title_in("ar") == "T" and not english.title_translations
+    texts = {language: f"T-{language}" for language in LANGUAGES}
+    table = "{ " + ", ".join(f'{k} = "{v}"' for k, v in texts.items()) + " }"
+    every = spec_text().replace('title = "T"', f"title = {table}")
+    spec = load_spec(write(tmp_path, "all.toml", every), codelists)
+    assert spec.title == "T-en" and spec.title_in("fa") == "T-fa"
+    short = every.replace(', ar = "T-ar"', "")
+    with pytest.raises(SpecError, match="no text in language 'ar'") as refused:
+        load_spec(write(tmp_path, "short.toml", short), codelists)
+    assert refused.value.key == "table.title.ar"
+    with pytest.raises(SpecError, match="title of 't' must be") as refused:
+        load_spec(write(tmp_path, "none.toml", spec_text().replace('title = "T"', "")), codelists)
+    assert refused.value.key == "table.title"

@@ -13,17 +13,20 @@ from django.utils.translation import gettext
 
 from atlas.core.stats.audit import audit
 from atlas.core.stats.output import (
+    OutputError,
     PublishedTable,
     _filled,
+    from_json,
     published_tables,
     read_package,
     reaudit,
     rules_from_dict,
+    to_json,
 )
 from atlas.core.stats.primary import Rules
 from atlas.core.stats.protect import protect
 from atlas.core.stats.tables import CellStatus, CodeList, Table
-from atlas.stats.actions import STARTER_DIRECTORY, load_starter_tables
+from atlas.stats.actions import STARTER_DIRECTORY, STARTER_TITLES, load_starter_tables
 from atlas.stats.models import StatsTable
 from atlas.stats.presentation import suppression_note
 
@@ -128,3 +131,37 @@ def test_only_a_proved_pattern_is_said_to_be_the_fewest() -> None:
     rushed = protect([table], rules, optimal_seconds=0.0)
     [out] = published_tables(rushed, rules, slugs=["t"], titles=["T"])
     assert not suppression_note(out)["proved_fewest"]
+
+
+@pytest.mark.django_db
+def test_a_table_title_is_shown_in_the_reader_s_language(anonymous_visitor: Client) -> None:
+    load_starter_tables()
+    row = StatsTable.objects.released().get(slug="starter-persons-by-area-gender")
+    arabic = STARTER_TITLES[row.slug]["ar"]
+    assert row.title_in("ar") == (arabic, "ar") and row.title_in("de") == (row.title, "en")
+    for url in (f"/ar/stats/{row.pk}/", "/ar/stats/"):
+        with translation.override("ar"):
+            page = anonymous_visitor.get(url).content.decode()
+        assert f'<bdi lang="ar">{arabic}</bdi>' in page
+        assert row.title not in page
+    with translation.override("en"):
+        page = anonymous_visitor.get(f"/en/stats/{row.pk}/").content.decode()
+    assert f'<bdi lang="en">{row.title}</bdi>' in page
+    one = anonymous_visitor.get(f"/api/stats/tables/{row.pk}?language=fa").json()
+    listed = anonymous_visitor.get("/api/stats/tables?language=fa").json()
+    fa = STARTER_TITLES[row.slug]["fa"]
+    assert one["title"] == fa and fa in {t["title"] for t in listed}
+
+
+def test_title_translations_travel_with_the_table_and_are_checked() -> None:
+    area = CodeList("area", total="P", parent={"A1": "P", "A2": "P", "A3": "P"})
+    table = Table("t", (area,), [("P",), ("A1",), ("A2",), ("A3",)], [63, 40, 3, 20])
+    rules = Rules(max_unsafe_share=1.0)
+    [out] = published_tables(
+        protect([table], rules), rules, slugs=["t"], titles=["T"], title_translations=[{"es": "Te"}]
+    )
+    back = from_json(to_json(out))
+    assert back.title_in("es") == "Te" and back.title_in("ar") == "T"
+    for bad in (["Te"], {"es": 3}):
+        with pytest.raises(OutputError, match="title_translations"):
+            from_json({**to_json(out), "title_translations": bad})
