@@ -376,9 +376,12 @@ class _Auditor:
             at_least=self.at_least,
         )
 
-    def _strong_interval(self, r: int) -> tuple[float, float]:
-        """The strong attacker's min and max of cell ``r``; both optima are kept."""
-        bounds = self.strong.interval(self._idx(r))
+    def _strong_interval(self, r: int, prove: bool = False) -> tuple[float, float]:
+        """The strong attacker's min and max of cell ``r``; the optima are kept. ``prove``:
+        only to prove the cell safe, so no minimum once the maximum cannot (see `interval`'s
+        ``below``)."""
+        below = (float(self.rules.threshold), float(self.value[r])) if prove else None
+        bounds = self.strong.interval(self._idx(r), below=below)
         if self.strong.last is not None:
             for w in self.strong.last:
                 self.seen.keep(self.strong.cols, w)
@@ -470,7 +473,7 @@ class _Auditor:
         solved once per cell)."""
         if r not in self.proven and r not in self.strong_tried:
             self.strong_tried.add(r)
-            if self._safe(*self._strong_interval(r)):
+            if self._safe(*self._strong_interval(r, prove=True)):
                 self.proven.add(r)
         return r in self.proven
 
