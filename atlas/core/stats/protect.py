@@ -278,16 +278,19 @@ def _eliminate_and_repair(
             if not (added | more).any():
                 stuck = True  # nothing more to try: the last full report stands
                 break
-            before = hidden
-            # Every cell the perturbation hid moves in a feasible point of the attacker's
-            # problem (the least-cost change, which stays feasible as more is hidden): none
-            # can be recomputed, so they need no elimination. Other cells go through it:
-            # everything hidden stays hidden (it is not in the span of the published cells,
-            # and stays so as fewer are published), and elimination only adds the complements
-            # the new cells need, so a round never undoes an earlier one.
-            hidden = _choose(elimination, hidden | added | more) if more.any() else hidden | added
             if not more.any():
-                break  # every cell was repaired by a feasible point: on to the full audit
+                # Every cell the perturbation hid moves in a feasible point of the attacker's
+                # problem (the least-cost change, which stays feasible as more is hidden):
+                # none can be recomputed, so they need no elimination. On to the full audit,
+                # which finds any cell still failing.
+                hidden = hidden | added
+                break
+            # Cells chosen another way go through elimination: everything hidden stays
+            # hidden (it is not in the span of the published cells, and stays so as fewer
+            # are published), and elimination only adds the complements the new cells need,
+            # so a round never undoes an earlier one.
+            before = hidden
+            hidden = _choose(elimination, hidden | added | more)
             again = set(checked) | set(np.flatnonzero(hidden & ~before).tolist())
             failing = _failing_rows(model, check(hidden, _keys(model, again), points), n_now)
         if not stuck:
