@@ -857,6 +857,8 @@ class _AttackerLP:
                 k2, u2 = self._split(at_least[0])
                 if len(u2) and at_least[1] - k2 > TOL:
                     extra_w = (u2, at_least[1] - k2)
+            if below is not None:  # the programmes see the unknown part of the cell only
+                below = (below[0] - known_part, below[1] - known_part)
             out_w, wit = self._interval_split(u, extra_w, below)
             self.last = tuple(wit)
             return known_part + out_w[0], known_part + out_w[1]

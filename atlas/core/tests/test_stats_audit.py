@@ -219,3 +219,14 @@ def test_the_minimum_is_skipped_only_where_the_maximum_fails_a_cell_not_recomput
         sp.csr_matrix(np.asarray([[1.0, 1.0], [1.0, -1.0]])), np.asarray([5.0, -1.0]), 2, 5.0
     )
     assert fixed.interval(x1, below=(10.0, 2.0)) == (2.0, 2.0)
+
+
+def test_the_minimum_is_skipped_on_the_cell_s_whole_value_not_its_unknown_part() -> None:
+    # x1 = 3 is published alone, x2 + x3 = 8; the cell x1 + x2 (truly 3 + 1 = 4) lies in
+    # [3, 11]: its maximum reaches the threshold 10, so its minimum is needed (width 8).
+    a = sp.csr_matrix(np.asarray([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]]))
+    lp = _AttackerLP(a, np.asarray([3.0, 8.0]), 3, upper=11.0)
+    cell = np.asarray([0, 1], dtype=np.int32)
+    assert lp.interval(cell, below=(10.0, 4.0)) == (3.0, 11.0)
+    # With the threshold above the maximum, it fails whatever its minimum.
+    assert lp.interval(cell, below=(12.0, 4.0)) == (-np.inf, 11.0)
