@@ -45,9 +45,10 @@ False
 True
 """
 
+import copy
 import itertools
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
@@ -63,6 +64,7 @@ try:  # the HiGHS binding bundled with scipy, for warm starts; linprog otherwise
 except ImportError:  # pragma: no cover
     _core = None
 
+from atlas.core.stats import lanes
 from atlas.core.stats.primary import Rules, is_magnitude
 from atlas.core.stats.tables import CellStatus, Table, linked_dimensions
 
@@ -70,6 +72,7 @@ SOLVER = "HiGHS via scipy.optimize.linprog"
 TOL = 1e-6
 SUPPRESSED = (CellStatus.PRIMARY, CellStatus.SECONDARY)
 EARLIER = " (earlier release)"  # after a table's name in a failure of an earlier release
+BATCH = 2 * lanes.LANES  # programmes solved between two looks at the feasible points
 
 
 @dataclass(frozen=True)
@@ -263,23 +266,25 @@ class _Auditor:
         # found so far are tried before any programme (they can only prove a cell safe,
         # never fail it); cells they do not prove get the plain attacker's programmes, whose
         # optima decide. The strong attacker's programmes are solved for a cell only when
-        # its singletons need them (`_proven_strong`), and for the exact check, so a cell
+        # its singletons need them (`_check_singletons`), and for the exact check, so a cell
         # that fails costs two programmes, not four.
         t0, lps0 = time.perf_counter(), self._lps()
         bounds: dict[int, tuple[float, float]] = {}
         self.proven: set[int] = set()  # safe from the strong attacker
         self.strong_tried: set[int] = set()
         self.optima: dict[int, tuple[Any, ...]] = {}
+        batch: list[int] = []  # solved together (`lanes`), then seen by the next cells
         for r in checked:
             if self.seen.proves_strong(r, self.rules):
                 self.proven.add(r)
                 continue
             if self.seen.proves(r, self.rules):
                 continue
-            bounds[r] = self.full.interval(self._idx(r), below=(self.rules.threshold, value[r]))
-            if self.full.last is not None:
-                self.optima[r] = self.full.last
-                self._keep_plain(self.full.last)
+            batch.append(r)
+            if len(batch) == BATCH:
+                self._plain_intervals(batch, bounds)
+                batch = []
+        self._plain_intervals(batch, bounds)
         for r in suppressed:
             if self.focus is not None and r not in self.focus:
                 continue
@@ -343,6 +348,25 @@ class _Auditor:
         self.seen.carried = len(self.seen.witnesses)
         return len(valid)
 
+    def _plain_intervals(self, rows: list[int], bounds: dict[int, tuple[float, float]]) -> None:
+        """The plain attacker's intervals of primary cells ``rows``, solved in lanes (see
+        `_AttackerLP.interval`); their optima are kept."""
+
+        def task(r: int) -> Callable[[int], tuple[tuple[float, float], Any]]:
+            idx, below = self._idx(r), (float(self.rules.threshold), float(self.value[r]))
+
+            def solve(lane: int) -> tuple[tuple[float, float], Any]:
+                lp = self.fulls[lane]
+                return lp.interval(idx, below=below), lp.last
+
+            return solve
+
+        for r, (interval, optima) in zip(rows, lanes.run([task(r) for r in rows]), strict=True):
+            bounds[r] = interval
+            if optima is not None:
+                self.optima[r] = optima
+                self._keep_plain(optima)
+
     def _keep_plain(self, optima: tuple[Any, ...]) -> None:
         """Keep the plain attacker's optima (over its unknown cells) as witnesses."""
         cols = self.full.cols
@@ -365,6 +389,15 @@ class _Auditor:
         return _AttackerLP(x[known], self.value[known], x.shape[1], upper=float(self.z.sum()))
 
     @cached_property
+    def fulls(self) -> list["_AttackerLP"]:
+        """The plain attacker's problem once per lane (`lanes`), each with its own models."""
+        return [self.full, *(self.full.twin() for _k in range(1, lanes.LANES))]
+
+    @cached_property
+    def strongs(self) -> list["_AttackerLP"]:
+        return [self.strong, *(self.strong.twin() for _k in range(1, lanes.LANES))]
+
+    @cached_property
     def strong(self) -> "_AttackerLP":
         """The pooled singletons' problem (see ``run``)."""
         x, known = self.rows, self.known
@@ -376,23 +409,26 @@ class _Auditor:
             at_least=self.at_least,
         )
 
-    def _strong_interval(self, r: int, prove: bool = False) -> tuple[float, float]:
-        """The strong attacker's min and max of cell ``r``; the optima are kept. ``prove``:
-        only to prove the cell safe, so no minimum once the maximum cannot (see `interval`'s
-        ``below``)."""
-        below = (float(self.rules.threshold), float(self.value[r])) if prove else None
-        bounds = self.strong.interval(self._idx(r), below=below)
-        if self.strong.last is not None:
-            for w in self.strong.last:
-                self.seen.keep(self.strong.cols, w)
+    def _strong_interval(self, r: int) -> tuple[float, float]:
+        """The strong attacker's min and max of cell ``r``; the optima are kept."""
+        bounds = self.strong.interval(self._idx(r))
+        self._keep_strong(self.strong.last)
         return bounds
+
+    def _keep_strong(self, optima: tuple[Any, ...] | None) -> None:
+        """Keep the strong attacker's optima as witnesses."""
+        for w in optima or ():
+            self.seen.keep(self.strong.cols, w)
 
     def _safe(self, lo: float, hi: float) -> bool:
         rules = self.rules
         return hi >= rules.threshold - TOL and hi - lo >= rules.protection_level - TOL
 
     def _lps(self) -> int:
-        return sum(self.__dict__[k].solved for k in ("full", "strong") if k in self.__dict__)
+        made = self.__dict__
+        models = [made[k] for k in ("full", "strong") if k in made]
+        models += [lp for k in ("fulls", "strongs") if k in made for lp in made[k][1:]]
+        return sum(lp.solved for lp in models)
 
     def _check_interval(self, check: str, r: int, lo: float, hi: float) -> None:
         rules = self.rules
@@ -436,16 +472,19 @@ class _Auditor:
 
     def _check_singletons(self, primary: list[int], value: Any) -> None:
         singles = [r for r in primary if value[r] == 1]
-        threshold = float(self.rules.threshold)
         if not singles:
             return
         groups = self._relations(primary)
+        batch: list[tuple[int, int, bool]] = []  # singleton, cell, strong attacker first
         for s in singles:
             related = sorted({r for key in self._partials(s) for r in groups[key]} - {s})
             if len(related) > self.singleton_limit:
                 self._fail("singleton", s, "too many related cells to check")
                 continue
             for r in related:
+                if any(q == r for _s, q, _first in batch):
+                    self._singleton_intervals(batch)  # what they find decides this one
+                    batch = []
                 if r in self.failed or (self.focus is not None and r not in self.focus):
                     continue  # already reported: knowing more cannot make it safe
                 if r in self.proven or self.seen.proves_strong(r, self.rules):
@@ -459,23 +498,47 @@ class _Auditor:
                     self.full.value_at(self._idx(s), w) >= 1.0 - TOL for w in optima
                 ):
                     continue  # both optima already give the singleton's cell >= 1
-                if self._proven_strong(r):
-                    continue  # safe from the pooled singletons, s among them
-                lo, hi = self.full.interval(
-                    self._idx(r), at_least=(self._idx(s), 1.0), below=(threshold, value[r])
-                )
-                if self.full.last is not None:
-                    self._keep_plain(self.full.last)
-                self._check_interval("singleton", r, lo, hi)
+                # The pooled singletons' programmes first, once per cell: a cell safe from
+                # them is safe from each singleton, s among them.
+                batch.append((s, r, r not in self.strong_tried))
+                self.strong_tried.add(r)
+                if len(batch) == BATCH:
+                    self._singleton_intervals(batch)
+                    batch = []
+        self._singleton_intervals(batch)
 
-    def _proven_strong(self, r: int) -> bool:
-        """Whether the strong attacker cannot narrow cell ``r`` too far (its programmes are
-        solved once per cell)."""
-        if r not in self.proven and r not in self.strong_tried:
-            self.strong_tried.add(r)
-            if self._safe(*self._strong_interval(r, prove=True)):
-                self.proven.add(r)
-        return r in self.proven
+    def _singleton_intervals(self, batch: list[tuple[int, int, bool]]) -> None:
+        """For each (singleton s, related cell r, strong first): the strong attacker's
+        interval of r if asked, and, unless that proves r safe, the plain attacker's with s's
+        cell at least one; solved in lanes, checked in order."""
+        threshold = float(self.rules.threshold)
+
+        def task(s: int, r: int, first: bool) -> Callable[[int], tuple[Any, Any]]:
+            idx, at_least = self._idx(r), (self._idx(s), 1.0)
+            below = (threshold, float(self.value[r]))
+
+            def solve(lane: int) -> tuple[Any, Any]:
+                strong = None
+                if first:
+                    interval = self.strongs[lane].interval(idx, below=below)
+                    strong = (interval, self.strongs[lane].last)
+                    if self._safe(*interval):
+                        return strong, None
+                lp = self.fulls[lane]
+                return strong, (lp.interval(idx, at_least=at_least, below=below), lp.last)
+
+            return solve
+
+        found = lanes.run([task(*item) for item in batch])
+        for (_s, r, _first), (strong, plain) in zip(batch, found, strict=True):
+            if strong is not None:
+                self._keep_strong(strong[1])
+                if self._safe(*strong[0]):
+                    self.proven.add(r)
+                    continue
+            if plain[1] is not None:
+                self._keep_plain(plain[1])
+            self._check_interval("singleton", r, *plain[0])
 
     def _partials(self, r: int) -> list[tuple[int, int, tuple[str, ...]]]:
         """The cell's key with one dimension left out, for each dimension (with the table)."""
@@ -700,6 +763,14 @@ class _AttackerLP:
             self.comp = np.arange(m)
             self.row_comp = np.zeros(0, dtype=int)
             self.ineq_comp = np.zeros(0, dtype=int)
+
+    def twin(self) -> "_AttackerLP":
+        """The same problem with HiGHS models of its own, for another lane."""
+        twin = copy.copy(self)
+        twin.solved, twin.duals, twin.last, twin._highs = 0, None, None, None
+        twin._cost_set = np.zeros(0, dtype=np.int32)
+        twin._blocks, twin._local = {}, {}
+        return twin
 
     def _split(self, idx: npt.NDArray[np.int32]) -> tuple[float, npt.NDArray[np.int64]]:
         known_part = float(np.nansum(self.known[idx]))

@@ -2,9 +2,11 @@
 interval repair only adds to the pattern of the elimination."""
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+from atlas.core.stats import lanes
 from atlas.core.stats.audit import audit
 from atlas.core.stats.model import build_model
 from atlas.core.stats.primary import Rules
@@ -166,3 +168,20 @@ def test_the_singleton_check_finds_exactly_the_cells_that_every_programme_finds(
     other = {f.cell for f in report.failures if f.check != "singleton"}
     assert len(found) >= 3  # the weak pattern has such cells
     assert found == _singleton_failures(table, weak) - other
+
+
+def test_the_pattern_and_report_do_not_depend_on_the_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Programmes run in two lanes (`lanes`), on two threads where there are two cores: one
+    core gives the same pattern, the same failures and the same count of programmes."""
+    table = _five_dimensional(seed=6)
+    weak = _by_subtables(table, RULES)
+    two = protect([table], RULES), audit([table], [weak], RULES)
+    monkeypatch.setattr(lanes, "_threads", lambda: 1)
+    one = protect([table], RULES), audit([table], [weak], RULES)
+    assert one[0].statuses() == two[0].statuses()
+    for a, b in ((one[0].audit, two[0].audit), (one[1], two[1])):
+        assert a.failures == b.failures
+        assert a.lps_solved == b.lps_solved
+    assert two[1].failures  # the weak pattern's failures are compared too

@@ -1,0 +1,53 @@
+"""Linear programmes solved two at a time, with results that never depend on the machine.
+
+HiGHS releases Python's global interpreter lock while it solves, so two programmes on two
+threads take about the time of one on a two-core machine. A batch of tasks is dealt to a
+fixed number of lanes, task ``i`` to lane ``i % LANES``; each lane has HiGHS models of its
+own (a warm-started model's next optimum depends on the ones before it, so a model is never
+shared between lanes) and runs its tasks in order. Which task runs where, and in what order
+in its lane, depends on the data alone: on a machine with one core the lanes run one after
+the other and every result is the same, bit for bit.
+
+>>> run([lambda lane, k=k: (k, lane) for k in range(5)])
+[(0, 0), (1, 1), (2, 0), (3, 1), (4, 0)]
+"""
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
+from typing import TypeVar
+
+T = TypeVar("T")
+
+LANES = 2  # fixed, so that no pattern depends on the number of cores
+_pool: ThreadPoolExecutor | None = None
+
+
+def _threads() -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return min(LANES, cores)
+
+
+def run(tasks: Sequence[Callable[[int], T]]) -> list[T]:
+    """Each task called with its lane, task ``i`` in lane ``i % LANES``; the results in task
+    order. An exception in any task is raised here (after every lane has stopped)."""
+    global _pool
+
+    def lane(k: int) -> list[T]:
+        return [tasks[i](k) for i in range(k, len(tasks), LANES)]
+
+    if len(tasks) < 2 or _threads() < 2:
+        per_lane = [lane(k) for k in range(LANES)]
+    else:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=LANES, thread_name_prefix="atlas-lp")
+        futures = [_pool.submit(lane, k) for k in range(LANES)]
+        wait(futures)
+        per_lane = [f.result() for f in futures]
+    out: list[T] = []
+    for i in range(len(tasks)):
+        out.append(per_lane[i % LANES][i // LANES])
+    return out
