@@ -27,7 +27,9 @@ can only prove a cell safe, never pass one the plain programmes would fail. Feas
 in which every singleton's cell holds at least one person prove cells for every singleton at
 once. A caller may hand in points from earlier audits of a smaller pattern, or from its repair
 (``points``): each is checked against this pattern's published cells and bounds first, and
-used only to prove. Each model is solved by primal simplex from its last optimal basis. A
+used only to prove. Each model is solved by primal simplex from its last optimal basis; the
+programmes of a few cells at a time are solved two at a time, one per lane (`lanes`), each
+lane with models of its own, and only then checked against the next cells. A
 primary cell's maximum is solved first: one below the threshold fails the cell whatever its
 minimum, which is then solved only if the maximum equals the cell's value (to say whether the
 cell is recomputed).

@@ -33,21 +33,24 @@ def _threads() -> int:
 
 def run(tasks: Sequence[Callable[[int], T]]) -> list[T]:
     """Each task called with its lane, task ``i`` in lane ``i % LANES``; the results in task
-    order. An exception in any task is raised here (after every lane has stopped)."""
+    order."""
+    per_lane = run_lanes([tasks[k::LANES] for k in range(LANES)])
+    return [per_lane[i % LANES][i // LANES] for i in range(len(tasks))]
+
+
+def run_lanes(per_lane: Sequence[Sequence[Callable[[int], T]]]) -> list[list[T]]:
+    """Lane ``k`` calls the tasks ``per_lane[k]`` in order, with ``k``; their results, lane by
+    lane. An exception in any task is raised here, after every lane has stopped."""
     global _pool
 
     def lane(k: int) -> list[T]:
-        return [tasks[i](k) for i in range(k, len(tasks), LANES)]
+        return [task(k) for task in per_lane[k]]
 
-    if len(tasks) < 2 or _threads() < 2:
-        per_lane = [lane(k) for k in range(LANES)]
-    else:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=LANES, thread_name_prefix="atlas-lp")
-        futures = [_pool.submit(lane, k) for k in range(LANES)]
-        wait(futures)
-        per_lane = [f.result() for f in futures]
-    out: list[T] = []
-    for i in range(len(tasks)):
-        out.append(per_lane[i % LANES][i // LANES])
-    return out
+    busy = [k for k in range(len(per_lane)) if per_lane[k]]
+    if len(busy) < 2 or _threads() < 2:
+        return [lane(k) for k in range(len(per_lane))]
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=LANES, thread_name_prefix="atlas-lp")
+    futures = [_pool.submit(lane, k) for k in range(len(per_lane))]
+    wait(futures)
+    return [f.result() for f in futures]

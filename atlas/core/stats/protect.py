@@ -21,6 +21,7 @@ holds earlier releases from the same data: their published cells are never suppr
 (True, 1, 1)
 """
 
+import copy
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -30,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from atlas.core.stats import optimal
+from atlas.core.stats import lanes, optimal
 from atlas.core.stats.audit import (
     EARLIER,
     AuditReport,
@@ -261,10 +262,34 @@ def _eliminate_and_repair(
     if not report.passed and _core is not None and not magnitude:
         singles = primary & (model.y == 1)
         perturbation = _Perturbation(model, forced, singles, rules, points)
+    # A hidden cell that the attacker recomputes, other than a primary one, is published
+    # again: the attacker knows its value already, so publishing it changes nothing anyone
+    # knows (as `_made_safe` does). The elimination hides such cells where publishing them
+    # would add a combination of singletons' cells (a zero cell among them: a zero the
+    # repair cannot move), and would hide them again each round.
+    shown = np.zeros_like(hidden)
+
+    def still_failing(report: AuditReport) -> list[int]:
+        """The failing rows to repair, once the recomputed hidden cells are published."""
+        failures = _failures(model, report, n_now)
+        again = [
+            r
+            for name, r in failures
+            if name == "exact" and 0 <= r < n_now and hidden[r] and not (primary | kept)[r]
+        ]
+        shown[again] = True
+        hidden[again] = False
+        return [
+            r
+            for name, r in failures
+            if name in ("interval", "singleton", "exact") and 0 <= r < n_now and not shown[r]
+        ]
+
     rounds, stuck = 0, False
     while not report.passed and not stuck and rounds < max_repairs:
-        failing = _failing_rows(model, report, n_now)
-        stuck = not failing
+        published = int(shown.sum())
+        failing = still_failing(report)
+        stuck = not failing and published == int(shown.sum())
         while failing and rounds < max_repairs:
             rounds += 1
             added, checked = np.zeros_like(hidden), failing
@@ -290,9 +315,9 @@ def _eliminate_and_repair(
             # are published), and elimination only adds the complements the new cells need,
             # so a round never undoes an earlier one.
             before = hidden
-            hidden = _choose(elimination, hidden | added | more)
+            hidden = _choose(elimination, hidden | added | more) & ~shown
             again = set(checked) | set(np.flatnonzero(hidden & ~before).tolist())
-            failing = _failing_rows(model, check(hidden, _keys(model, again), points), n_now)
+            failing = still_failing(check(hidden, _keys(model, again), points))
         if not stuck:
             report = check(hidden, points=points)
     return hidden, report
@@ -467,23 +492,16 @@ def _repair_by_perturbation(
 ) -> tuple[npt.NDArray[np.bool_], list[int]]:
     """The cells to hide so that each failing cell can rise far enough (see `_Perturbation`),
     and the failing cells it could not repair."""
-    added = np.zeros_like(hidden)
     perturbation.hide(np.flatnonzero(hidden))
-    perturbation.reach[:] = 0.0
-    rest = []
-    for r in dict.fromkeys(failing):
-        if perturbation.reach[r] >= perturbation.need(r) - 1e-9:
-            # A change found for an earlier cell of this round raises this one far enough:
-            # it is a feasible point now (what it moves is hidden), so the cell is repaired.
-            continue
-        rows = perturbation.repair(r)
-        if rows is not None:
-            rows = rows[~hidden[rows]]
-        if rows is None or not len(rows):  # a failure the programme does not see
-            rest.append(r)
-            continue
-        added[rows] = True
-        perturbation.hide(rows)
+    added = np.zeros_like(hidden)
+    rest: list[int] = []
+    for lane in perturbation.repair_all(list(dict.fromkeys(failing)), hidden):
+        for r, rows in lane:
+            if rows is None:
+                rest.append(r)
+            else:
+                added[rows] = True
+    perturbation.hide(np.flatnonzero(added))
     return added, rest
 
 
@@ -499,8 +517,9 @@ class _Perturbation:
     failing cell's rise at least what it misses, the optimum is a feasible point of the
     attacker's problem once the published cells it changes are hidden: so hiding them proves
     the cell's interval, and hiding more (the elimination's complements, other cells'
-    repairs) only widens it. Cells are repaired one after the other, and what one repair
-    hides is free for the next (as in Tau-Argus's modular method).
+    repairs) only widens it. Cells are repaired one after the other in each of two lanes
+    (`repair_all`: a region's cells in one lane, the lanes on two threads), and what one
+    repair hides is free for the lane's next (as in Tau-Argus's modular method).
 
     Any change that keeps the constraints will do, so the programme is first solved on the
     inner cells near the failing one: those under the parent of its code on every dimension,
@@ -535,6 +554,7 @@ class _Perturbation:
         self.free = np.zeros(len(self.y), dtype=bool)  # hidden rows: their change is free
         self.reach = np.zeros(len(self.y))  # each row's largest rise in the changes found
         self._models: dict[bytes, _Box] = {}
+        self._lanes: list[_Perturbation] = []
         self.rise_upper = np.where(forced, 0.0, _core.kHighsInf)
         self.fall_upper = np.where(forced | singles, 0.0, _core.kHighsInf)
         # The leaf of every inner cell on every dimension, as a position in dim.leaves.
@@ -546,6 +566,72 @@ class _Perturbation:
     def hide(self, rows: npt.NDArray[np.int64]) -> None:
         """Rows now hidden: their change costs nothing."""
         self.free[rows] = True
+
+    def queues(self, cells: list[int]) -> list[list[int]]:
+        """``cells`` dealt to the lanes, in order within each: the cells of one region (the
+        first box, see `_boxes`) to one lane, whose models are warm from its other cells;
+        each region, in the order they first come, to the lane with the fewest cells."""
+        regions: dict[tuple[str, ...], list[int]] = {}
+        for r in cells:
+            regions.setdefault(self._region(r), []).append(r)
+        lanes_: list[list[int]] = [[] for _k in range(lanes.LANES)]
+        for region in regions.values():
+            min(lanes_, key=len).extend(region)
+        for queue in lanes_:
+            queue.sort(key=cells.index)
+        return lanes_
+
+    def repair_all(
+        self, cells: list[int], hidden: npt.NDArray[np.bool_]
+    ) -> list[list[tuple[int, npt.NDArray[np.int64] | None]]]:
+        """Each cell repaired in its lane (`queues`, `lanes`), each lane going on from what
+        is hidden now with models of its own: (cell, the rows not in ``hidden`` that its
+        change moves, which must be hidden), or (cell, None) for a failure the programme
+        does not see; by lane. A cell that a change found earlier in its lane already raises
+        far enough needs nothing: that change is a feasible point once what it moves is
+        hidden. Cells are repaired one after the other within a lane, and what one repair
+        hides is free for the next (as in Tau-Argus's modular method)."""
+        views = self._views()
+
+        def task(queue: list[int]) -> Callable[[int], list[tuple[int, Any]]]:
+            def repair(lane: int) -> list[tuple[int, Any]]:
+                view = views[lane]
+                view.free[:] = self.free
+                view.reach[:] = 0.0
+                out: list[tuple[int, Any]] = []
+                for r in queue:
+                    if view.reach[r] >= view.need(r) - 1e-9:
+                        continue
+                    rows = view.repair(r)
+                    if rows is not None:
+                        rows = rows[~hidden[rows]]
+                    if rows is None or not len(rows):
+                        out.append((r, None))
+                        continue
+                    out.append((r, rows))
+                    view.hide(rows)
+                return out
+
+            return repair
+
+        found = lanes.run_lanes([[task(queue)] for queue in self.queues(cells)])
+        if self.points is not None:
+            for view in views:
+                assert view.points is not None
+                self.points.points.extend(view.points.points)
+                view.points.points = []
+        return [results for (results,) in found]
+
+    def _views(self) -> list["_Perturbation"]:
+        """One copy of the programme per lane, each with its own HiGHS models."""
+        if not self._lanes:
+            for _k in range(lanes.LANES):
+                view = copy.copy(self)
+                view._models, view._lanes = {}, []
+                view.free, view.reach = self.free.copy(), self.reach.copy()
+                view.points = None if self.points is None else FeasiblePoints(self.points.keys)
+                self._lanes.append(view)
+        return self._lanes
 
     def repair(self, r: int) -> npt.NDArray[np.int64] | None:
         """The rows, hidden or not, that change when cell ``r`` rises by what it misses at
@@ -562,6 +648,13 @@ class _Perturbation:
         level (its minimum is at most its value)."""
         rules = self.rules
         return float(max(rules.protection_level, rules.threshold - int(self.y[r]), 1))
+
+    def _region(self, r: int) -> tuple[str, ...]:
+        """The codes of cell ``r``'s first box: the parent of its code on every dimension."""
+        t, c = self.model.locate(r)
+        table = self.model.tables[t]
+        key = dict(zip((d.name for d in table.dimensions), table.keys[c], strict=True))
+        return tuple(d.parent.get(key.get(d.name, d.total), d.total) for d in self.model.dimensions)
 
     def _boxes(self, r: int) -> Iterator[npt.NDArray[np.int64]]:
         """The inner cells near cell ``r``, in widening boxes, the last one all of them."""
