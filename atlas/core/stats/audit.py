@@ -139,6 +139,7 @@ def audit(
     singleton_limit: int = 2000,
     only: Collection[tuple[str, tuple[str, ...]]] | None = None,
     points: FeasiblePoints | None = None,
+    fail_fast: bool = False,
 ) -> AuditReport:
     """Audit the pattern ``statuses`` (one per cell of each table) of ``tables``.
 
@@ -146,6 +147,8 @@ def audit(
     check fails, closed). ``only`` (table name, key) pairs: check those cells alone, for a
     repair loop that knows the others passed; such a report lists failures but never passes.
     ``points``: feasible points from earlier audits or the repair (see `FeasiblePoints`).
+    ``fail_fast``: no singleton check once the checks before it failed (the pattern fails
+    either way; a repair loop learns the singletons' failures from its next audit).
     """
     report = AuditReport()
     start = time.perf_counter()
@@ -153,6 +156,7 @@ def audit(
         auditor = _Auditor(
             tables, statuses, rules, inner, published, report, singleton_limit, only, points
         )
+        auditor.fail_fast = fail_fast
         auditor.run()
     except Exception as err:  # fail closed on anything
         report.failures.append(Failure("error", "", (), f"{type(err).__name__}: {err}"))
@@ -175,6 +179,7 @@ class _Auditor:
         points: FeasiblePoints | None = None,
     ) -> None:
         self.only = None if only is None else set(only)
+        self.fail_fast = False
         self.points = points
         self.rules = rules
         self.report = report
@@ -309,8 +314,11 @@ class _Auditor:
         self._check_magnitude(checked, known)
         self._check("interval", len(primary), t0, self._lps() - lps0)
         t0, lps0 = time.perf_counter(), self._lps()
-        self._check_singletons(primary, value)
-        self._check("singleton", len(primary), t0, self._lps() - lps0)
+        if self.fail_fast and self.report.failures:
+            self.report.checks.append({"name": "singleton", "skipped": "earlier checks failed"})
+        else:
+            self._check_singletons(primary, value)
+            self._check("singleton", len(primary), t0, self._lps() - lps0)
         self.report.lps_solved += self._lps()
         self._carry_out()
 

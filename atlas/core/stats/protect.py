@@ -22,6 +22,7 @@ holds earlier releases from the same data: their published cells are never suppr
 """
 
 import copy
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -167,10 +168,18 @@ def protect(
         hidden: npt.NDArray[np.bool_],
         only: set[tuple[str, tuple[str, ...]]] | None = None,
         points: FeasiblePoints | None = None,
+        fail_fast: bool = False,
     ) -> AuditReport:
         statuses = _statuses(tables, decisions, hidden, primary, model)
         return audit(
-            tables, statuses, rules, inner=inner, published=published, only=only, points=points
+            tables,
+            statuses,
+            rules,
+            inner=inner,
+            published=published,
+            only=only,
+            points=points,
+            fail_fast=fail_fast,
         )
 
     deadline = time.perf_counter() + optimal_seconds
@@ -257,7 +266,7 @@ def _eliminate_and_repair(
     # Hiding more cells only takes constraints from the attacker: a cell that passed stays
     # passed. So between two full audits, the repair rounds re-check only the cells that
     # failed and the cells newly hidden; the pattern is published only after a full audit.
-    report = check(hidden, points=points)
+    report = check(hidden, points=points, fail_fast=True)
     perturbation = None
     if not report.passed and _core is not None and not magnitude:
         singles = primary & (model.y == 1)
@@ -319,7 +328,7 @@ def _eliminate_and_repair(
             again = set(checked) | set(np.flatnonzero(hidden & ~before).tolist())
             failing = still_failing(check(hidden, _keys(model, again), points))
         if not stuck:
-            report = check(hidden, points=points)
+            report = check(hidden, points=points, fail_fast=True)
     return hidden, report
 
 
@@ -569,17 +578,30 @@ class _Perturbation:
 
     def queues(self, cells: list[int]) -> list[list[int]]:
         """``cells`` dealt to the lanes, in order within each: the cells of one region (the
-        first box, see `_boxes`) to one lane, whose models are warm from its other cells;
-        each region, in the order they first come, to the lane with the fewest cells."""
+        first box, see `_boxes`) to one lane, whose models are warm from its other cells.
+        The regions are dealt largest first to the lane with the least work so far, the work
+        of a cell taken as its box's size to the power 1.5 (on the 10^4-cell benchmark
+        table a box of 1,200 inner cells took four times as long as one of 480)."""
         regions: dict[tuple[str, ...], list[int]] = {}
         for r in cells:
             regions.setdefault(self._region(r), []).append(r)
-        lanes_: list[list[int]] = [[] for _k in range(lanes.LANES)]
-        for region in regions.values():
-            min(lanes_, key=len).extend(region)
-        for queue in lanes_:
-            queue.sort(key=cells.index)
-        return lanes_
+        dims = self.model.dimensions
+        work = {
+            region: len(rows)
+            * math.prod(len(d.leaves_under(code)) for d, code in zip(dims, region, strict=True))
+            ** 1.5
+            for region, rows in regions.items()
+        }
+        queues: list[list[int]] = [[] for _k in range(lanes.LANES)]
+        load = [0.0] * lanes.LANES
+        for region in sorted(regions, key=lambda region: -work[region]):  # stable: ties in order
+            k = load.index(min(load))
+            queues[k].extend(regions[region])
+            load[k] += work[region]
+        at = {r: i for i, r in enumerate(cells)}
+        for queue in queues:
+            queue.sort(key=at.__getitem__)
+        return queues
 
     def repair_all(
         self, cells: list[int], hidden: npt.NDArray[np.bool_]

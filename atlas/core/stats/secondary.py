@@ -136,38 +136,40 @@ class _Space:
         # The pivot: a column whose coefficient is 1 or -1 where there is one (the arithmetic
         # then stays in integers), of those the one in the fewest vectors (the least fill).
         units = [c for c, a in w.items() if a == 1 or a == -1]
-        ints = [a for a in w.values() if isinstance(a, int)]
-        if not units and len(ints) == len(w):
-            g = math.gcd(*ints)  # the same span with smaller coefficients
+        if not units and all(isinstance(a, int) for a in w.values()):
+            g = math.gcd(*w.values())  # the same span with smaller coefficients
             w = {c: int(a) // g for c, a in w.items()}
             units = [c for c, a in w.items() if a == 1 or a == -1]
         units = units or list(w)
-        p = min(units, key=lambda c: len(self.where.get(c, ())) + len(self.pwhere.get(c, ())))
+        where, pwhere = self.where, self.pwhere
+        empty: set[int] = set()
+        p = min(units, key=lambda c: len(where.get(c, empty)) + len(pwhere.get(c, empty)))
         lead = w[p]
         if lead != 1:
             w = {c: _div(a, lead) for c, a in w.items()}
+        items = list(w.items())
         gen = self.gen
-        for q in list(self.where.get(p, ())):
+        for q in list(where.get(p, ())):
             vec = self.basis[q]
             if self.bgen.get(q) != gen:
                 vec = self.basis[q] = dict(vec)
                 self.bgen[q] = gen
-            added, removed = _axpy_tracked(vec, -vec[p], w)
+            added, removed = _axpy_tracked(vec, -vec[p], items)
             for c in removed:
-                self.where[c].discard(q)
+                where[c].discard(q)
             for c in added:
-                self.where.setdefault(c, set()).add(q)
-        for i in list(self.pwhere.get(p, ())):
+                where.setdefault(c, set()).add(q)
+        for i in list(pwhere.get(p, ())):
             b = self.prim[i]
             if self.pgen[i] != gen:
                 b = self.prim[i] = dict(b)
                 self.pgen[i] = gen
             self._drop_support(i, _support(b))
-            added, removed = _axpy_tracked(b, -b[p], w)
+            added, removed = _axpy_tracked(b, -b[p], items)
             for c in removed:
-                self.pwhere[c].discard(i)
+                pwhere[c].discard(i)
             for c in added:
-                self.pwhere.setdefault(c, set()).add(i)
+                pwhere.setdefault(c, set()).add(i)
             if b:
                 self.by_support.setdefault(_support(b), set()).add(i)
             else:
@@ -221,12 +223,16 @@ def _axpy(w: Vector, f: Number, v: Vector) -> None:
             w.pop(c, None)
 
 
-def _axpy_tracked(w: Vector, f: Number, v: Vector) -> tuple[list[int], list[int]]:
-    """w += f * v, dropping zeros; returns the columns that came into and left ``w``."""
+def _axpy_tracked(
+    w: Vector, f: Number, v: list[tuple[int, Number]]
+) -> tuple[list[int], list[int]]:
+    """w += f * v (``v``'s items), dropping zeros; returns the columns that came into and
+    left ``w``."""
     added: list[int] = []
     removed: list[int] = []
-    for c, a in v.items():
-        old = w.get(c, 0)
+    get = w.get
+    for c, a in v:
+        old = get(c, 0)
         n = old + f * a
         if n:
             w[c] = n
