@@ -137,7 +137,7 @@ class _Space:
         # then stays in integers), of those the one in the fewest vectors (the least fill).
         units = [c for c, a in w.items() if a == 1 or a == -1]
         if not units and all(isinstance(a, int) for a in w.values()):
-            g = math.gcd(*w.values())  # the same span with smaller coefficients
+            g = math.gcd(*(int(a) for a in w.values()))  # the same span with smaller coefficients
             w = {c: int(a) // g for c, a in w.items()}
             units = [c for c, a in w.items() if a == 1 or a == -1]
         units = units or list(w)
@@ -223,9 +223,7 @@ def _axpy(w: Vector, f: Number, v: Vector) -> None:
             w.pop(c, None)
 
 
-def _axpy_tracked(
-    w: Vector, f: Number, v: list[tuple[int, Number]]
-) -> tuple[list[int], list[int]]:
+def _axpy_tracked(w: Vector, f: Number, v: list[tuple[int, Number]]) -> tuple[list[int], list[int]]:
     """w += f * v (``v``'s items), dropping zeros; returns the columns that came into and
     left ``w``."""
     added: list[int] = []
