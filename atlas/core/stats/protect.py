@@ -305,10 +305,12 @@ def _eliminate_and_repair(
             more = np.zeros_like(hidden)
             if perturbation is not None:
                 added, failing = _repair_by_perturbation(perturbation, failing, hidden)
+                shown &= ~added  # moved in a feasible point: hidden again, not recomputed
             if failing:
-                more = _repair_by_duals(model, failing, hidden, forced, rules, n_now)
+                fixed = forced | shown  # published, and staying so
+                more = _repair_by_duals(model, failing, hidden, fixed, rules, n_now)
                 if not more.any():
-                    more = _repair(model, failing, hidden, forced, rules, n_now)
+                    more = _repair(model, failing, hidden, fixed, rules, n_now)
             if not (added | more).any():
                 stuck = True  # nothing more to try: the last full report stands
                 break
