@@ -2,11 +2,12 @@
 
 HiGHS releases Python's global interpreter lock while it solves, so two programmes on two
 threads take about the time of one on a two-core machine. A batch of tasks is dealt to a
-fixed number of lanes, task ``i`` to lane ``i % LANES``; each lane has HiGHS models of its
-own (a warm-started model's next optimum depends on the ones before it, so a model is never
-shared between lanes) and runs its tasks in order. Which task runs where, and in what order
-in its lane, depends on the data alone: on a machine with one core the lanes run one after
-the other and every result is the same, bit for bit.
+fixed number of lanes (`run`: task ``i`` to lane ``i % LANES``; `run_lanes`: as the caller
+deals them, e.g. the repair's cells by region); each lane has HiGHS models of its own (a
+warm-started model's next optimum depends on the ones before it, so a model is never shared
+between lanes) and runs its tasks in order. Which task runs where, and in what order in its
+lane, depends on the data alone: on a machine with one core the lanes run one after the
+other and every result is the same, bit for bit.
 
 >>> run([lambda lane, k=k: (k, lane) for k in range(5)])
 [(0, 0), (1, 1), (2, 0), (3, 1), (4, 0)]
