@@ -180,10 +180,11 @@ def test_a_hidden_cell_the_attacker_recomputes_is_published_again() -> None:
     be moved, so repairing them once failed the table after fifty rounds. Published again,
     they change nothing the attacker knows, and every primary cell is still protected."""
     table = _five_dimensional(seed=7)
-    zeros = [("A1", "0-17", "f", "asy", "health"), ("A1", "0-17", "m", "asy", "health")]
+    zeros = [("A1", age, g, "asy", "health") for age, g in (("0-17", "f"), ("0-17", "m"))]
+    zeros.append(("A1", "18+", "m", "asy", "health"))
     out = protect([table], RULES)
     statuses = list(out.statuses()[0])
-    assert [statuses[table.index[k]] for k in zeros] == [CellStatus.EMPTY] * 2
+    assert [statuses[table.index[k]] for k in zeros] == [CellStatus.EMPTY] * 3
     assert not _too_narrow(_intervals(table, statuses))
     assert audit([table], [statuses], RULES).passed
 
