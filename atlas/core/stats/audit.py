@@ -141,6 +141,8 @@ def audit(
     only: Collection[tuple[str, tuple[str, ...]]] | None = None,
     points: FeasiblePoints | None = None,
     fail_fast: bool = False,
+    stop_at_first: bool = False,
+    look_first: Collection[tuple[str, tuple[str, ...]]] = (),
 ) -> AuditReport:
     """Audit the pattern ``statuses`` (one per cell of each table) of ``tables``.
 
@@ -150,6 +152,9 @@ def audit(
     ``points``: feasible points from earlier audits or the repair (see `FeasiblePoints`).
     ``fail_fast``: no singleton check once the checks before it failed (the pattern fails
     either way; a repair loop learns the singletons' failures from its next audit).
+    ``stop_at_first``: stop at the first failure (for a pattern that is dropped if it fails:
+    the report then lists that failure alone), with the primary cells of ``look_first``
+    checked first. A report that passes has run every check either way.
     """
     report = AuditReport()
     start = time.perf_counter()
@@ -157,7 +162,9 @@ def audit(
         auditor = _Auditor(
             tables, statuses, rules, inner, published, report, singleton_limit, only, points
         )
-        auditor.fail_fast = fail_fast
+        auditor.fail_fast = fail_fast or stop_at_first
+        auditor.stop_at_first = stop_at_first
+        auditor.look_first = set(look_first)
         auditor.run()
     except Exception as err:  # fail closed on anything
         report.failures.append(Failure("error", "", (), f"{type(err).__name__}: {err}"))
@@ -181,6 +188,8 @@ class _Auditor:
     ) -> None:
         self.only = None if only is None else set(only)
         self.fail_fast = False
+        self.stop_at_first = False
+        self.look_first: set[tuple[str, tuple[str, ...]]] = set()
         self.primed: set[str] = set()  # the lanes' models started from lane 0's (`_in_lanes`)
         self.points = points
         self.rules = rules
@@ -234,6 +243,21 @@ class _Auditor:
         return sp.csr_matrix((data, (rows, cols)), shape=(len(self.cells), len(self.inner_keys)))
 
     def run(self) -> None:
+        self._run_checks()
+        self.report.lps_solved += self._lps()
+        if "seen" in self.__dict__:  # not when the cells do not add up
+            self._carry_out()
+
+    def _stopped(self, rows: list[int], bounds: dict[int, tuple[float, float]]) -> bool:
+        """With ``stop_at_first``: whether one of ``rows`` fails its interval (recorded)."""
+        if not self.stop_at_first:
+            return False
+        for r in rows:
+            if r in bounds:
+                self._check_interval("interval", r, *bounds[r])
+        return bool(self.report.failures)
+
+    def _run_checks(self) -> None:
         x = self.rows
         value = np.asarray([t.persons[i] for t, i, _s, _c in self.cells], dtype=float)
         bad = np.flatnonzero(np.abs(x @ self.z - value) > TOL)
@@ -250,6 +274,13 @@ class _Auditor:
                 r for r, (t, i, _s, _c) in enumerate(self.cells) if (t.name, t.keys[i]) in self.only
             }
         checked = [r for r in primary if self.focus is None or r in self.focus]
+        if self.look_first:
+            cells = self.cells
+            checked.sort(
+                key=lambda r: (
+                    (cells[r][0].name, cells[r][0].keys[cells[r][1]]) not in self.look_first
+                )
+            )
         self.known = known
         self.value = value
         self.seen = _Witnesses(x, value, self.z)
@@ -292,8 +323,12 @@ class _Auditor:
             batch.append(r)
             if len(batch) == BATCH:
                 self._plain_intervals(batch, bounds)
+                if self._stopped(batch, bounds):
+                    return
                 batch = []
         self._plain_intervals(batch, bounds)
+        if self._stopped(batch, bounds):
+            return
         for r in suppressed:
             if self.focus is not None and r not in self.focus:
                 continue
@@ -307,6 +342,8 @@ class _Auditor:
             lo, hi = bounds[r]
             if hi - lo <= TOL:
                 self._fail("exact", r, f"recomputable: the attacker finds {lo:g}")
+                if self.stop_at_first:
+                    return
         self._check("exact", len(suppressed), t0, self._lps() - lps0)
         self.report.checks[-1]["proven_by_the_stronger_attacker"] = len(self.proven)
         t0, lps0 = time.perf_counter(), self._lps()
@@ -321,8 +358,6 @@ class _Auditor:
         else:
             self._check_singletons(primary, value)
             self._check("singleton", len(primary), t0, self._lps() - lps0)
-        self.report.lps_solved += self._lps()
-        self._carry_out()
 
     def _carry_in(self) -> int:
         """Keep the given points that are feasible for this pattern's attacker as witnesses;

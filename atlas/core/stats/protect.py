@@ -124,9 +124,10 @@ def protect(
 ) -> Protected:
     """Protect ``tables`` (one linked set) for publication; raise AuditFailed if unsafe.
 
-    Secondary suppression is Gaussian elimination with interval repair, or, when
-    ``rules.secondary`` is "optimal" (frequency tables), the least-cost pattern of
-    `optimal.solve`, searched for at most ``optimal_seconds`` before elimination takes over."""
+    Secondary suppression is Gaussian elimination with interval repair; when
+    ``rules.secondary`` is "optimal" (frequency tables), `optimal.solve` then searches for at
+    most ``optimal_seconds`` for a cheaper safe pattern (or proves elimination's the least
+    costly), and its best stands."""
     tables = tuple(tables)
     decisions = [decide_primary(t, rules) for t in tables]
     earlier = [t for r in published for t in r.tables]
@@ -169,8 +170,16 @@ def protect(
         only: set[tuple[str, tuple[str, ...]]] | None = None,
         points: FeasiblePoints | None = None,
         fail_fast: bool = False,
+        near: int | None = None,
     ) -> AuditReport:
+        """The audit of pattern ``hidden``. ``near``: the row a pruning step published again;
+        the audit stops at its first failure, the primary cells that share inner cells with
+        that row checked first (publishing it narrows those)."""
         statuses = _statuses(tables, decisions, hidden, primary, model)
+        first: set[tuple[str, tuple[str, ...]]] = set()
+        if near is not None:
+            shared = (model.x @ model.x[near].T).toarray().ravel() > 0
+            first = _keys(model, set(np.flatnonzero(shared & primary).tolist()))
         return audit(
             tables,
             statuses,
@@ -180,18 +189,29 @@ def protect(
             only=only,
             points=points,
             fail_fast=fail_fast,
+            stop_at_first=near is not None,
+            look_first=first,
         )
 
-    deadline = time.perf_counter() + optimal_seconds
+    deadline = float("inf")
 
     def made_safe(
-        hidden: npt.NDArray[np.bool_], seen: Callable[[Any, Any], None]
+        pattern: npt.NDArray[np.bool_], seen: Callable[[Any, Any], None], order: int = 0
     ) -> tuple[npt.NDArray[np.bool_], AuditReport] | None:
         fixed = primary | kept
-        return _made_safe(model, hidden, fixed, forced, rules, check, n_now, seen, deadline)
+        return _made_safe(
+            model, pattern, fixed, forced, rules, check, n_now, seen, deadline, order=order
+        )
 
+    hidden, report = _eliminate_and_repair(
+        model, primary, kept, forced, rules, check, order, n_now, max_repairs, magnitude
+    )
+    chosen = "elimination"
     search = None
     if rules.secondary == "optimal" and not magnitude:
+        # Elimination's pattern is the one to beat (and the search may prune it); the search
+        # gives the cheapest safe pattern it found, proved optimal or not.
+        deadline = time.perf_counter() + optimal_seconds
         search = optimal.solve(
             model,
             primary | kept,
@@ -203,21 +223,18 @@ def protect(
             n_now=n_now,
             time_limit=optimal_seconds,
             repair=made_safe,
+            first=(hidden, report) if report.passed else None,
         )
+        best, found = search.hidden, search.report
+        if (
+            best is not None
+            and found is not None
+            and found.passed
+            and (search.proven or not np.array_equal(best, hidden))
+        ):
+            hidden, report, chosen = best, found, "optimal"
     cost = optimal.costs(model)
     cost[n_now:] = 0.0  # what earlier releases hid costs nothing now
-    if search is not None and search.proven and search.hidden is not None and search.report:
-        hidden, report, chosen = search.hidden, search.report, "optimal"
-    else:
-        hidden, report = _eliminate_and_repair(
-            model, primary, kept, forced, rules, check, order, n_now, max_repairs, magnitude
-        )
-        chosen = "elimination"
-        # The search stopped in time: the cheaper of its best safe pattern and elimination's.
-        if search is not None and search.hidden is not None and search.report is not None:
-            best = search.hidden
-            if not report.passed or cost[best].sum() < cost[hidden].sum():
-                hidden, report, chosen = best, search.report, "optimal"
     statuses = _statuses(tables, decisions, hidden, primary, model)
     final = tuple(
         tuple(
@@ -345,12 +362,18 @@ def _made_safe(
     seen: Callable[[npt.NDArray[np.bool_], list[tuple[str, int]]], None] | None = None,
     deadline: float = float("inf"),
     max_rounds: int = 20,
+    order: int = 0,
 ) -> tuple[npt.NDArray[np.bool_], AuditReport] | None:
     """``hidden`` made safe without elimination, for the optimal search's patterns (which are
-    near a safe one): cells whose interval is too narrow get the least-cost change's cells
-    hidden (`_Perturbation`) until none is; then hidden cells the attacker recomputes are
-    published again (which changes nothing the attacker knows). None: the audit does not pass
-    within ``max_rounds`` (or before ``deadline``)."""
+    near a safe one, or its primary cells alone): cells whose interval is too narrow get the
+    least-cost change's cells hidden (`_Perturbation`) until none is; then hidden cells the
+    attacker recomputes are published again (which changes nothing the attacker knows). None:
+    the audit does not pass within ``max_rounds`` (or before ``deadline``).
+
+    Each repair leaves free what it hides for the next, so the order of the failing cells
+    changes the pattern (on the 384-cell benchmark table, from 74 to 98 secondary cells):
+    ``order`` 0 repairs them in the tables' order, 1 the fewest persons first, and any other
+    in a shuffled order of that seed."""
     hidden = hidden.copy()
     perturbation = _Perturbation(model, forced, fixed & (model.y == 1), rules)
     for _round in range(max_rounds):
@@ -371,6 +394,7 @@ def _made_safe(
             continue
         if seen is not None and _round:
             seen(hidden.copy(), [(name, r) for name, r in failures if name != "exact"])
+        failing = _ordered(failing, model.y, order)
         added, rest = _repair_by_perturbation(perturbation, failing, hidden)
         if rest:
             added |= _repair_by_duals(model, rest, hidden, forced, rules, n_now)
@@ -378,6 +402,21 @@ def _made_safe(
             return None
         hidden |= added
     return None
+
+
+def _ordered(rows: list[int], y: npt.NDArray[np.int64], order: int) -> list[int]:
+    """``rows`` in the order ``order`` of `_made_safe`.
+
+    >>> _ordered([5, 3, 4], np.array([0, 0, 0, 7, 1, 9]), 1)
+    [4, 3, 5]
+    >>> sorted(_ordered([5, 3, 4], np.array([0, 0, 0, 7, 1, 9]), 2))
+    [3, 4, 5]
+    """
+    if order == 0:
+        return rows
+    if order == 1:
+        return sorted(rows, key=lambda r: (int(y[r]), r))
+    return [rows[i] for i in np.random.default_rng(order).permutation(len(rows))]
 
 
 def _dimensions(table: Table) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from atlas.core.stats.audit import FeasiblePoints, Release, _AttackerLP, audit
+from atlas.core.stats.audit import BATCH, FeasiblePoints, Release, _AttackerLP, audit
 from atlas.core.stats.model import build_model
 from atlas.core.stats.primary import Rules
 from atlas.core.stats.protect import AuditFailed, Protected, Unaudited, protect
@@ -128,6 +128,30 @@ def _primary(table: Table, rules: Rules) -> list[bool]:
     from atlas.core.stats.primary import decide_primary
 
     return [d.status == CellStatus.PRIMARY for d in decide_primary(table, rules)]
+
+
+def test_an_audit_that_stops_at_its_first_failure_finds_one_the_full_audit_finds() -> None:
+    """A pattern tried and dropped (the optimal search's pruning) needs one failure: the
+    audit stops at it, the cells asked for checked first. A pattern that passes runs every
+    check either way."""
+    rules = Rules(max_unsafe_share=1.0, dominance_share=1.0)
+    table = _five_dimensional(seed=6)
+    weak = _by_subtables(table, rules)
+    full = audit([table], [weak], rules)
+    wanted = [f for f in full.failures if f.check == "interval"][-1]
+    fast = audit(
+        [table], [weak], rules, stop_at_first=True, look_first={(wanted.table, wanted.cell)}
+    )
+    assert not fast.passed
+    assert fast.failures[0] == wanted
+    assert 1 <= len(fast.failures) <= BATCH  # the first batch of programmes' failures
+    assert all(f in full.failures for f in fast.failures)
+    assert fast.lps_solved < full.lps_solved
+    safe = list(protect([table], rules).statuses()[0])
+    passed = audit([table], [safe], rules, stop_at_first=True)
+    assert passed.passed
+    names = [c["name"] for c in audit([table], [safe], rules).checks]
+    assert [c["name"] for c in passed.checks] == names
 
 
 def test_a_five_dimensional_table_protected_slice_by_slice_fails_the_joint_audit() -> None:

@@ -8,11 +8,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from atlas.core.stats import optimal
+from atlas.core.stats import protect as protect_module
 from atlas.core.stats.audit import Release, audit
 from atlas.core.stats.primary import Rules, RulesError, decide_primary
 from atlas.core.stats.protect import protect
 from atlas.core.stats.tables import CellStatus, CodeList, Table
 from atlas.core.tests.test_stats_audit import AREA5, _release_two, full_table
+from atlas.core.tests.test_stats_protect import _with_regions
 
 RULES = Rules(max_unsafe_share=1.0, status_dimension=None)
 OPTIMAL = replace(RULES, secondary="optimal")
@@ -121,6 +124,43 @@ def test_the_search_stops_at_its_time_limit_and_elimination_takes_over() -> None
     assert method["optimal_search"]["stopped"] == "time limit"
     assert not method["optimal_search"]["proven_optimal"]
     assert out.statuses() == protect([table], RULES).statuses()
+
+
+def test_the_search_starts_from_the_primary_cells_made_safe_in_several_orders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before its programmes, the search makes the primary cells alone safe in several orders
+    of the failing cells (each repair leaves what it hides free for the next, so the order
+    changes the pattern), prunes the cheapest of those and elimination's, and never keeps a
+    pattern that hides more cells than one it made."""
+    table = _with_regions(seed=2)
+    made: list[tuple[int, int, object]] = []
+    made_safe = protect_module._made_safe
+
+    def recording(model, pattern, *args, order=0, **kwargs):  # type: ignore[no-untyped-def]
+        out = made_safe(model, pattern, *args, order=order, **kwargs)
+        made.append((order, int(pattern.sum()), out))
+        return out
+
+    monkeypatch.setattr(protect_module, "_made_safe", recording)
+    monkeypatch.setattr(optimal, "STARTS", 4)
+    monkeypatch.setattr(optimal, "START_SHARE", 1.0)  # the four starts whatever the machine
+    out = protect([table], OPTIMAL, optimal_seconds=5.0)
+    statuses = out.statuses()[0]
+    assert out.loss[0].secondary_method["optimal_search"]["starts"] == 4
+    starts = made[:4]
+    assert [order for order, _n, _out in starts] == [0, 1, 2, 3]
+    assert {n for _order, n, _out in starts} == {out.loss[0].primary}  # the primaries alone
+    patterns = [result[0] for _o, _n, result in starts if result is not None]  # type: ignore[index]
+    assert len({p.tobytes() for p in patterns}) > 1  # the order changes the pattern
+    for p in patterns:
+        again = [X if h and s != P else s for h, s in zip(p, statuses, strict=True)]
+        again = [S if s == X and not h else s for h, s in zip(p, again, strict=True)]
+        assert audit([table], [again], RULES).passed
+    hidden = sum(1 for s in statuses if s in (P, X))
+    assert hidden <= min(int(p.sum()) for p in patterns)
+    assert _secondary(statuses) <= _secondary(protect([table], RULES).statuses()[0])
+    assert audit([table], [list(statuses)], RULES).passed
 
 
 def test_only_the_two_methods_are_accepted() -> None:
