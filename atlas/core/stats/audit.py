@@ -153,8 +153,9 @@ def audit(
     ``fail_fast``: no singleton check once the checks before it failed (the pattern fails
     either way; a repair loop learns the singletons' failures from its next audit).
     ``stop_at_first``: stop at the first failure (for a pattern that is dropped if it fails:
-    the report then lists that failure alone), with the primary cells of ``look_first``
-    checked first. A report that passes has run every check either way.
+    the report then lists the failures of the batch of programmes that found it), with the
+    primary cells of ``look_first`` checked first. A report that passes has run every check
+    either way.
     """
     report = AuditReport()
     start = time.perf_counter()
