@@ -430,16 +430,7 @@ class _Auditor:
             self.primed.update(families)
         for lp in twins:
             lp.adopt()
-        n = len(first)
-        rest = lanes.run_lanes(
-            [
-                [tasks[i] for i in range(k, len(tasks), lanes.LANES) if i >= n]
-                for k in range(lanes.LANES)
-            ]
-        )
-        if first:
-            rest[0].insert(0, first[0])
-        return [rest[i % lanes.LANES][i // lanes.LANES] for i in range(len(tasks))]
+        return first + lanes.run(tasks[len(first) :], offset=len(first))
 
     def _keep_plain(self, optima: tuple[Any, ...]) -> None:
         """Keep the plain attacker's optima (over its unknown cells) as witnesses."""

@@ -32,11 +32,15 @@ def _threads() -> int:
     return min(LANES, cores)
 
 
-def run(tasks: Sequence[Callable[[int], T]]) -> list[T]:
-    """Each task called with its lane, task ``i`` in lane ``i % LANES``; the results in task
-    order."""
-    per_lane = run_lanes([tasks[k::LANES] for k in range(LANES)])
-    return [per_lane[i % LANES][i // LANES] for i in range(len(tasks))]
+def run(tasks: Sequence[Callable[[int], T]], offset: int = 0) -> list[T]:
+    """Each task called with its lane, task ``i`` in lane ``(i + offset) % LANES`` (an offset
+    goes on from tasks run before); the results in task order.
+
+    >>> run([lambda lane, k=k: (k, lane) for k in range(3)], offset=1)
+    [(0, 1), (1, 0), (2, 1)]
+    """
+    per_lane = run_lanes([tasks[(k - offset) % LANES :: LANES] for k in range(LANES)])
+    return [per_lane[(i + offset) % LANES][i // LANES] for i in range(len(tasks))]
 
 
 def run_lanes(per_lane: Sequence[Sequence[Callable[[int], T]]]) -> list[list[T]]:
