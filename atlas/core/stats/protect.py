@@ -714,23 +714,27 @@ class _Perturbation:
 
     def _region(self, r: int) -> tuple[str, ...]:
         """The codes of cell ``r``'s first box: the parent of its code on every dimension."""
+        return self._up(self._codes(r))
+
+    def _codes(self, r: int) -> tuple[str, ...]:
+        """Cell ``r``'s code on every dimension of the model (the total where its table has
+        not that dimension)."""
         t, c = self.model.locate(r)
         table = self.model.tables[t]
         key = dict(zip((d.name for d in table.dimensions), table.keys[c], strict=True))
-        return tuple(d.parent.get(key.get(d.name, d.total), d.total) for d in self.model.dimensions)
+        return tuple(key.get(d.name, d.total) for d in self.model.dimensions)
+
+    def _up(self, codes: tuple[str, ...]) -> tuple[str, ...]:
+        """The parent of each code (a total stays)."""
+        dims = self.model.dimensions
+        return tuple(d.parent.get(code, d.total) for d, code in zip(dims, codes, strict=True))
 
     def _boxes(self, r: int) -> Iterator[npt.NDArray[np.int64]]:
         """The inner cells near cell ``r``, in widening boxes, the last one all of them."""
-        t, c = self.model.locate(r)
-        table = self.model.tables[t]
-        key = dict(zip((d.name for d in table.dimensions), table.keys[c], strict=True))
-        codes = [key.get(d.name, d.total) for d in self.model.dimensions]
+        codes = self._codes(r)
         last = None
         while True:
-            codes = [
-                d.parent.get(code, d.total)
-                for d, code in zip(self.model.dimensions, codes, strict=True)
-            ]
+            codes = self._up(codes)
             mask = np.ones(self.x.shape[1], dtype=bool)
             for d, code, leaf_of in zip(self.model.dimensions, codes, self.leaf_of, strict=True):
                 if code != d.total:
