@@ -154,22 +154,14 @@ class _Space:
             if self.bgen.get(q) != gen:
                 vec = self.basis[q] = dict(vec)
                 self.bgen[q] = gen
-            added, removed = _axpy_tracked(vec, -vec[p], items)
-            for c in removed:
-                where[c].discard(q)
-            for c in added:
-                where.setdefault(c, set()).add(q)
+            _axpy_indexed(vec, -vec[p], items, where, q)
         for i in list(pwhere.get(p, ())):
             b = self.prim[i]
             if self.pgen[i] != gen:
                 b = self.prim[i] = dict(b)
                 self.pgen[i] = gen
             self._drop_support(i, _support(b))
-            added, removed = _axpy_tracked(b, -b[p], items)
-            for c in removed:
-                pwhere[c].discard(i)
-            for c in added:
-                pwhere.setdefault(c, set()).add(i)
+            _axpy_indexed(b, -b[p], items, pwhere, i)
             if b:
                 self.by_support.setdefault(_support(b), set()).add(i)
             else:
@@ -223,11 +215,11 @@ def _axpy(w: Vector, f: Number, v: Vector) -> None:
             w.pop(c, None)
 
 
-def _axpy_tracked(w: Vector, f: Number, v: list[tuple[int, Number]]) -> tuple[list[int], list[int]]:
-    """w += f * v (``v``'s items), dropping zeros; returns the columns that came into and
-    left ``w``."""
-    added: list[int] = []
-    removed: list[int] = []
+def _axpy_indexed(
+    w: Vector, f: Number, v: list[tuple[int, Number]], index: dict[int, set[int]], key: int
+) -> None:
+    """w += f * v (``v``'s items), dropping zeros, with ``index`` (column -> the keys of the
+    vectors holding it) kept for ``w``, whose key is ``key``."""
     get = w.get
     for c, a in v:
         old = get(c, 0)
@@ -235,11 +227,14 @@ def _axpy_tracked(w: Vector, f: Number, v: list[tuple[int, Number]]) -> tuple[li
         if n:
             w[c] = n
             if not old:
-                added.append(c)
+                held = index.get(c)
+                if held is None:
+                    index[c] = {key}
+                else:
+                    held.add(key)
         elif old:
             del w[c]
-            removed.append(c)
-    return added, removed
+            index[c].discard(key)
 
 
 @dataclass(frozen=True)
