@@ -38,6 +38,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 # Geometry, in SVG user units (the chart scales to its container through its viewBox).
 WIDTH = 640
+# A chart for a phone's screen: drawn this wide, it shows its text at about FONT_SIZE pixels
+# on a 360-pixel screen, where a WIDTH-wide chart shrinks it to about 6 (its page should then
+# keep it narrow on a wide screen too; see `bar_chart`).
+NARROW_WIDTH = 320
+# The label column takes at most this share of the chart's width (labels wrap to two lines).
+MAX_LABEL_SHARE = 0.4
 ROW_HEIGHT = 28
 BAR_HEIGHT = 16
 PADDING = 8
@@ -137,6 +143,7 @@ def bar_chart(
     direction: str = "ltr",
     id_prefix: str = "chart",
     scale_values: bool = True,
+    width: int = WIDTH,
 ) -> str:
     """Return the SVG markup of a horizontal bar chart of ``bars`` on a 0–100 scale.
 
@@ -147,8 +154,12 @@ def bar_chart(
     ``missing_text`` is written where a bar has no value; ``median_text`` and ``range_text``
     label the reference marks in the legend (drawn only when some bar has a reference).
     ``direction`` is "ltr" or "rtl"; ``id_prefix`` (lower-case letters, digits, hyphens)
-    keeps the ids unique when a page holds several charts. Raise ValueError for another
-    direction or an id prefix that is not a plain name.
+    keeps the ids unique when a page holds several charts. ``width`` is the chart's width
+    in user units: the SVG scales to its container, and its text with it, so a chart read on
+    phones is drawn `NARROW_WIDTH` wide (and kept about that wide on a wide screen by its
+    page's styles); its label column takes at most `MAX_LABEL_SHARE` of it. Raise ValueError
+    for another direction, an id prefix that is not a plain name, or a width too narrow for
+    a plot.
 
     In right-to-left the bars grow from the right edge of the plot, leftward:
 
@@ -170,19 +181,24 @@ def bar_chart(
         raise ValueError(f"id_prefix must be lower-case letters, digits and hyphens: {id_prefix!r}")
     is_rtl = direction == "rtl"
     longest = max((len(bar.label) for bar in bars), default=0)
-    label_width = max(MIN_LABEL_WIDTH, min(MAX_LABEL_WIDTH, round(longest * CHAR_WIDTH) + 2))
+    widest = min(MAX_LABEL_WIDTH, round(width * MAX_LABEL_SHARE))
+    label_width = max(MIN_LABEL_WIDTH, min(widest, round(longest * CHAR_WIDTH) + 2))
     plot_start = PADDING + label_width + PADDING
-    plot_width = WIDTH - plot_start - VALUE_WIDTH - PADDING
+    plot_width = width - plot_start - VALUE_WIDTH - PADDING
+    if plot_width < VALUE_WIDTH:
+        raise ValueError(f"width {width} leaves no room for the bars")
     has_reference = any(bar.median is not None or bar.low is not None for bar in bars)
     top = PADDING
     axis_y = top + len(bars) * ROW_HEIGHT
     legend_y = axis_y + FONT_SIZE + PADDING + 4
     height = legend_y + (FONT_SIZE + PADDING if has_reference else 0) + PADDING
+    if not scale_values and not has_reference:
+        height = axis_y + PADDING  # nothing is written under the plot
 
     def x_of(value: float) -> float:
         """The x of a point ``value`` along the scale, from the inline-start side."""
         offset = plot_start + _clamp(value) / SCALE_MAX * plot_width
-        return WIDTH - offset if is_rtl else offset
+        return width - offset if is_rtl else offset
 
     def span(start: float, end: float) -> tuple[float, float]:
         """x and width of the stretch between two values, whichever way the text runs."""
@@ -191,12 +207,12 @@ def bar_chart(
 
     # Text at the inline start is anchored at its end next to the plot, and the reverse.
     label_x = plot_start - PADDING
-    label_x = WIDTH - label_x if is_rtl else label_x
+    label_x = width - label_x if is_rtl else label_x
     text_direction = direction
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg"{_attributes(viewBox=f"0 0 {WIDTH} {height}")}'
+        f'<svg xmlns="http://www.w3.org/2000/svg"{_attributes(viewBox=f"0 0 {width} {height}")}'
         f"{_attributes(width='100%', role='img', aria_labelledby=f'{title_id} {desc_id}')}"
         f"{_attributes(class_='chart', font_size=FONT_SIZE, font_family='sans-serif')}>",
         _element("title", title, id=title_id),
@@ -265,14 +281,14 @@ def bar_chart(
                 )
             )
         else:
-            x, width = span(0, bar.value)
+            bar_x, bar_width = span(0, bar.value)
             parts.append(
                 _element(
                     "rect",
                     class_="bar",
-                    x=_number(x),
+                    x=_number(bar_x),
                     y=_number(bar_top),
-                    width=_number(width),
+                    width=_number(bar_width),
                     height=BAR_HEIGHT,
                     fill=BAR_FILL,
                 )
@@ -290,14 +306,14 @@ def bar_chart(
                 )
             )
         if bar.low is not None and bar.high is not None:
-            x, width = span(bar.low, bar.high)
+            range_x, range_width = span(bar.low, bar.high)
             range_y = _number(middle)
             parts.append(
                 _element(
                     "line",
                     class_="range",
-                    x1=_number(x),
-                    x2=_number(x + width),
+                    x1=_number(range_x),
+                    x2=_number(range_x + range_width),
                     y1=range_y,
                     y2=range_y,
                     stroke=REFERENCE_STROKE,

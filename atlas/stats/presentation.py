@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from atlas.core.charts import Bar, bar_chart
+from atlas.core.charts import NARROW_WIDTH, Bar, bar_chart
 from atlas.core.stats.output import PublishedTable
 from atlas.core.stats.spec import default_codelists
 from atlas.core.stats.tables import CellStatus, CodeList
@@ -135,6 +135,7 @@ def breakdowns(
             id_prefix=f"chart-{j}",
             # Bars are relative to the largest count: a 0–100 scale would read as percentages.
             scale_values=False,
+            width=NARROW_WIDTH,  # legible on a phone (site.css keeps it narrow elsewhere)
         )
         out.append(Breakdown(dim.name, rows, chart, dimension_name(dim.name)))
     return out

@@ -1,15 +1,16 @@
 """The SVG bar chart: well-formed, accessible, escaped, and mirrored right to left."""
 
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 
-from atlas.core.charts import Bar, bar_chart
+from atlas.core.charts import NARROW_WIDTH, Bar, bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def chart(bars: list[Bar], **options: str) -> ET.Element:
+def chart(bars: list[Bar], **options: Any) -> ET.Element:
     svg = bar_chart(
         bars,
         title=options.pop("title", "Scores by area"),
@@ -98,6 +99,41 @@ def test_right_to_left_mirrors_the_bars_from_the_right_edge() -> None:
     assert ltr_median > ltr_x + ltr_width
     assert rtl_median < rtl_x
     assert all(e.get("direction") == "rtl" for e in rtl.iter(f"{SVG}text") if e.text)
+
+
+@pytest.mark.parametrize("direction", ["ltr", "rtl"])
+def test_a_narrow_chart_keeps_every_bar_and_value_inside_it_mirrored_right_to_left(
+    direction: str,
+) -> None:
+    # A chart drawn for a phone, with several bars and labels that wrap: every bar and every
+    # value lies within the chart, in proportion, on the side its direction puts it.
+    bars = [
+        Bar("Demo province 1 (fictional)", 100.0, "21541"),
+        Bar("Demo province 2", 20.0, "4500"),
+        Bar("Demo province 3 (fictional)", None),
+    ]
+    root = chart(bars, width=NARROW_WIDTH, direction=direction)
+    assert root.get("viewBox", "").split()[2] == str(NARROW_WIDTH)
+    rects = [e for e in root.iter(f"{SVG}rect") if e.get("class") == "bar"]
+    spans = [(float(e.get("x", "0")), float(e.get("width", "0"))) for e in rects]
+    assert all(x >= 0 and x + w <= NARROW_WIDTH for x, w in spans)
+    assert spans[1][1] == pytest.approx(spans[0][1] / 5)
+    texts = {e.text: float(e.get("x", "0")) for e in root.iter(f"{SVG}text") if e.text}
+    assert {"21541", "4500", "no score"} <= set(texts)
+    assert all(0 <= x <= NARROW_WIDTH for x in texts.values())
+    # The bars share their inline-start edge: the left one in LTR, the right one in RTL.
+    starts = {x if direction == "ltr" else x + w for x, w in spans}
+    assert len({round(s, 2) for s in starts}) == 1
+    if direction == "rtl":  # each bar the mirror image of its left-to-right twin
+        ltr = chart(bars, width=NARROW_WIDTH)
+        ltr_rects = [e for e in ltr.iter(f"{SVG}rect") if e.get("class") == "bar"]
+        for (x, w), other in zip(spans, ltr_rects, strict=True):
+            assert x + w == pytest.approx(NARROW_WIDTH - float(other.get("x", "0")))
+
+
+def test_a_chart_too_narrow_for_its_bars_is_refused() -> None:
+    with pytest.raises(ValueError, match="no room"):
+        chart([Bar("Health", 50.0)], width=150)
 
 
 def test_an_unsafe_id_prefix_or_direction_is_refused() -> None:
