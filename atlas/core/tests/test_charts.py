@@ -152,3 +152,6 @@ def test_a_chart_of_relative_bars_writes_no_scale_values() -> None:
     )
     assert ">75</text>" in scaled and ">75</text>" not in relative
     assert relative.count("<line") == scaled.count("<line")
+    # Nothing is written under a relative chart's plot, so no band is kept for it there.
+    height = [float(parse(svg).get("viewBox", "").split()[3]) for svg in (scaled, relative)]
+    assert height[1] < height[0]
