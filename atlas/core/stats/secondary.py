@@ -27,9 +27,9 @@ where it has one, so the elimination stays in integers; Python's ``Fraction`` is
 fallback, so a rank decision never depends on a floating-point tolerance. This Python form
 (`_Space`) is the reference; the work is done by the same arithmetic compiled
 (`echelon.Spaces`, an echelon basis over arrays; the projected space below modulo a 61-bit
-prime), which gives the same patterns (tests compare them) about 7 times faster on the
-10^4-cell benchmark table and 25 times on the 10^5-cell one, and hands a run back to
-`_Space` if a coefficient outgrows 64 bits.
+prime), which gives the same patterns (tests compare them) 4 times faster on the 10^4-cell
+benchmark table and 32 times on the 10^5-cell one (docs/benchmarks.md), and hands a run
+back to `_Space` if a coefficient outgrows 64 bits.
 
 The interval repair runs the elimination again and again with more cells hidden;
 `Elimination` keeps its state at about forty points along the candidates (copy on write in
@@ -43,6 +43,7 @@ candidate is suppressed too if it would disclose a primary cell there, or if wha
 is only a combination of singleton cells (one singleton could then learn another).
 """
 
+import importlib.util
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -53,11 +54,6 @@ import numpy as np
 import numpy.typing as npt
 
 from atlas.core.stats.model import Model
-
-try:
-    from atlas.core.stats import echelon
-except ImportError:  # numba missing: the exact Python spaces do the work, more slowly
-    echelon = None  # type: ignore[assignment]
 
 Number = int | Fraction
 Vector = dict[int, Number]
@@ -362,8 +358,8 @@ class Elimination:
         self.every = max(1, len(self.candidates) // max(1, snapshots))
         self.saved: list[_Snapshot] = []
         self.resumed_at: int | None = None  # the position the last run resumed from
-        if compiled is None:
-            compiled = echelon is not None
+        if compiled is None:  # numba missing: the exact Python spaces work, more slowly
+            compiled = importlib.util.find_spec("numba") is not None
         self.spaces: _PythonSpaces | _CompiledSpaces = (
             _CompiledSpaces(model, self.singleton)
             if compiled
@@ -372,9 +368,11 @@ class Elimination:
 
     def run(self, primary: npt.NDArray[np.bool_]) -> SecondaryResult:
         if isinstance(self.spaces, _CompiledSpaces):
+            from atlas.core.stats.echelon import Overflow
+
             try:
                 return self._run(primary)
-            except echelon.Overflow:  # a coefficient outgrew 64 bits: exact Python from here
+            except Overflow:  # a coefficient outgrew 64 bits: exact Python from here
                 self.spaces = _PythonSpaces(self.supports, self.singleton)
                 self.saved.clear()
         return self._run(primary)
@@ -528,9 +526,12 @@ class _PythonSpaces:
 
 class _CompiledSpaces:
     """The same two spaces, compiled (`echelon.Spaces`); a saved state is the number of
-    vectors in each basis then."""
+    vectors in each basis then. (numba is imported here, when a table is protected, not
+    with the platform.)"""
 
     def __init__(self, model: Model, singleton: npt.NDArray[np.bool_]):
+        from atlas.core.stats import echelon
+
         x = model.x.copy()
         x.sum_duplicates()  # each row's columns once each, in ascending order
         self.ptr = x.indptr.astype(np.int64)
