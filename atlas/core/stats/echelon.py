@@ -55,7 +55,8 @@ Ints = npt.NDArray[np.int64]
 
 
 class Overflow(ArithmeticError):
-    """A coefficient grew past `LIMIT`: the exact Python space must take over."""
+    """A coefficient of the integer space could leave 64 bits: the exact Python spaces must
+    take over."""
 
 
 class _State(NamedTuple):
@@ -66,7 +67,7 @@ class _State(NamedTuple):
     acc: Ints  # a dense accumulator, zero between calls
     mark: npt.NDArray[np.uint8]  # columns touched in the accumulator
     queued: npt.NDArray[np.uint8]  # pivot columns in the heap
-    touched: npt.NDArray[np.int32]
+    touched: npt.NDArray[np.int32]  # those columns (in `_add`: the columns new to a primary)
     heap: npt.NDArray[np.int32]  # basis positions, smallest first
     wcol: npt.NDArray[np.int32]  # the last residual (columns ascending) ...
     wval: Ints  # ... and its coefficients
@@ -103,8 +104,8 @@ def _state(n: int, k: int = 64, b: int = 1 << 12, p: int = 64, a: int = 1 << 12)
         heap=np.zeros(n, i32),
         wcol=np.zeros(n, i32),
         wval=np.zeros(n, i64),
-        tcol=np.zeros(2 * n, i32),
-        tval=np.zeros(2 * n, i64),
+        tcol=np.zeros(n, i32),
+        tval=np.zeros(n, i64),
         bptr=np.zeros(k + 1, i64),
         bpiv=np.zeros(k, i32),
         bpc=np.zeros(k, i64),
@@ -405,30 +406,35 @@ def _pivot(s, m):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _short(s, b, k, p, nodes, prims):  # type: ignore[no-untyped-def]
+    """Whether the arrays lack room for ``b`` more basis coefficients, ``k`` basis vectors,
+    ``p`` primary coefficients, ``nodes`` column-list nodes or ``prims`` primaries; what
+    each array then needs goes in ``meta``."""
+    meta = s.meta
+    meta[NEED_B] = s.bptr[meta[K]] + b if s.bptr[meta[K]] + b > len(s.bcol) else 0
+    meta[NEED_K] = meta[K] + k if meta[K] + k > len(s.bpiv) else 0
+    meta[NEED_P] = meta[P_USED] + p if meta[P_USED] + p > len(s.pcol) else 0
+    meta[NEED_NODES] = meta[NODE_USED] + nodes if meta[NODE_USED] + nodes > len(s.nprim) else 0
+    meta[NEED_PRIMS] = meta[N_PRIM] + prims if meta[N_PRIM] + prims > len(s.pst) else 0
+    return (
+        meta[NEED_B] > 0
+        or meta[NEED_K] > 0
+        or meta[NEED_P] > 0
+        or meta[NEED_NODES] > 0
+        or meta[NEED_PRIMS] > 0
+    )
+
+
+@njit(cache=True)
 def _room(s, m, pi):  # type: ignore[no-untyped-def]
     """Whether adding the residual (pivot at ``wcol[pi]``) fits; if not, what it needs is
     in ``meta``. Leaves the primaries to update in ``plist``; returns how many, or -1."""
-    meta = s.meta
     n = _holders(s, s.wcol[pi])
     need_p = 0
     for t in range(n):
         ln = s.pln[s.plist[t]] + m
         need_p += ln + ln // 4 + 4
-    short = False
-    meta[NEED_B] = meta[NEED_P] = meta[NEED_NODES] = meta[NEED_K] = meta[NEED_PRIMS] = 0
-    if s.bptr[meta[K]] + m > len(s.bcol):
-        meta[NEED_B] = s.bptr[meta[K]] + m
-        short = True
-    if meta[K] + 1 > len(s.bpiv):
-        meta[NEED_K] = meta[K] + 1
-        short = True
-    if meta[P_USED] + need_p > len(s.pcol):
-        meta[NEED_P] = meta[P_USED] + need_p
-        short = True
-    if meta[NODE_USED] + n * m > len(s.nprim):
-        meta[NEED_NODES] = meta[NODE_USED] + n * m
-        short = True
-    return -1 if short else n
+    return -1 if _short(s, m, 1, need_p, n * m, 0) else n
 
 
 @njit(cache=True)
@@ -564,19 +570,8 @@ def add_primary(s, idx, lo, hi, skip, use_skip):  # type: ignore[no-untyped-def]
     m = _reduce(s, idx, lo, hi, skip, use_skip, meta[K])
     if m < 0:
         return OVERFLOW
-    meta[NEED_B] = meta[NEED_P] = meta[NEED_NODES] = meta[NEED_K] = meta[NEED_PRIMS] = 0
     cap = m + m // 4 + 4
-    short = False
-    if meta[N_PRIM] + 1 > len(s.pst):
-        meta[NEED_PRIMS] = meta[N_PRIM] + 1
-        short = True
-    if meta[P_USED] + cap > len(s.pcol):
-        meta[NEED_P] = meta[P_USED] + cap
-        short = True
-    if meta[NODE_USED] + m > len(s.nprim):
-        meta[NEED_NODES] = meta[NODE_USED] + m
-        short = True
-    if short:
+    if _short(s, 0, 0, cap, m, 1):
         return NEED_ROOM
     i = meta[N_PRIM]
     meta[N_PRIM] = i + 1
@@ -708,18 +703,12 @@ class Spaces:
         truncate(self.proj.s, kp)
 
     def add_primary(self, lo: int, hi: int) -> None:
-        self._call(self.full, add_primary, lo, hi, self.single, False)
-        if self.use_proj:
-            self._call(self.proj, add_primary, lo, hi, self.single, True)
-
-    def _call(self, space: Space, f, *args):  # type: ignore[no-untyped-def]
-        while True:
-            out = f(space.s, self.idx, *args)
+        spaces = [(self.full, False), (self.proj, True)] if self.use_proj else [(self.full, False)]
+        for space, skip in spaces:
+            while (out := add_primary(space.s, self.idx, lo, hi, self.single, skip)) == NEED_ROOM:
+                space.make_room()
             if out == OVERFLOW:
                 raise Overflow
-            if out != NEED_ROOM:
-                return out
-            space.make_room()
 
     def publish(self, lo: int, hi: int, check: bool) -> bool:
         while True:
