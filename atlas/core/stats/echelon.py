@@ -229,49 +229,40 @@ def _reduce(s, idx, lo, hi, skip, use_skip, klim):  # type: ignore[no-untyped-de
             continue
         if modular:  # the basis vector's pivot coefficient is 1: acc -= a * b
             f = PRIME - a
-            for j in range(bptr[k], bptr[k + 1]):
-                col = bcol[j]
-                if not mark[col]:
-                    mark[col] = 1
-                    touched[nt] = col
-                    nt += 1
-                v = acc[col] + _mulmod(f, bval[j])
-                if v >= PRIME:
-                    v -= PRIME
-                acc[col] = v
-                r = rank[col]
-                if v != 0 and r > k and r < klim and not queued[col]:
-                    queued[col] = 1
-                    nh = _push(heap, nh, r)
-            continue
-        c = bpc[k]
-        if c == 1 or c == -1:
-            f = -a * c
-        else:  # fraction-free: acc = (c / g) * acc - (a / g) * b
-            g = _gcd(a, c)
-            f = -(a // g)
-            scale = c // g
-            big = 0
-            for t in range(nt):
-                big = max(big, abs(acc[touched[t]]))
-            if float(abs(scale)) * big > SAFE:
+        else:
+            c = bpc[k]
+            if c == 1 or c == -1:
+                f = -a * c
+            else:  # fraction-free: acc = (c / g) * acc - (a / g) * b
+                g = _gcd(a, c)
+                f = -(a // g)
+                scale = c // g
+                big = 0
+                for t in range(nt):
+                    big = max(big, abs(acc[touched[t]]))
+                if float(abs(scale)) * big > SAFE:
+                    overflow = True
+                    break
+                for t in range(nt):
+                    acc[touched[t]] *= scale
+            if float(abs(f)) * bmax[k] > SAFE:
                 overflow = True
                 break
-            for t in range(nt):
-                acc[touched[t]] *= scale
-        if float(abs(f)) * bmax[k] > SAFE:
-            overflow = True
-            break
         for j in range(bptr[k], bptr[k + 1]):
             col = bcol[j]
             if not mark[col]:
                 mark[col] = 1
                 touched[nt] = col
                 nt += 1
-            v = acc[col] + f * bval[j]
+            if modular:
+                v = acc[col] + _mulmod(f, bval[j])
+                if v >= PRIME:
+                    v -= PRIME
+            else:
+                v = acc[col] + f * bval[j]
+                if v > SAFE or v < -SAFE:
+                    overflow = True
             acc[col] = v
-            if v > SAFE or v < -SAFE:
-                overflow = True
             r = rank[col]
             if v != 0 and r > k and r < klim and not queued[col]:
                 queued[col] = 1
